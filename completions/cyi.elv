@@ -1,0 +1,90 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[cyi] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'cyi'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'cyi'= {
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand clusters 'List the environment''s active CYI clusters (read-only)'
+            cand completions 'Print shell completions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cyi;clusters'= {
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cyi;completions'= {
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cyi;help'= {
+            cand clusters 'List the environment''s active CYI clusters (read-only)'
+            cand completions 'Print shell completions'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cyi;help;clusters'= {
+        }
+        &'cyi;help;completions'= {
+        }
+        &'cyi;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

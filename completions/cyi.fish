@@ -1,0 +1,71 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_cyi_global_optspecs
+    string join \n env= config= region= profile= endpoint-url= y/yes confirm-env= dry-run output= v/verbose h/help V/version
+end
+
+function __fish_cyi_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_cyi_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_cyi_using_subcommand
+    set -l cmd (__fish_cyi_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c cyi -n "__fish_cyi_needs_command" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_needs_command" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_needs_command" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_needs_command" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_needs_command" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_needs_command" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_needs_command" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_needs_command" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_needs_command" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_needs_command" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_needs_command" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_needs_command" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions help" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions help" -f -a "completions" -d 'Print shell completions'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

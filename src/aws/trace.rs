@@ -1,0 +1,86 @@
+//! `--verbose`: one line on stderr per AWS call attempt, and one per answer. It prints
+//! the service and operation only, never a request body, so no secret can leak here.
+
+use std::time::Instant;
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
+
+#[derive(Debug)]
+pub struct Trace {
+    service: &'static str,
+}
+
+impl Trace {
+    pub fn new(krate: &'static str) -> Self {
+        Trace {
+            service: krate.trim_start_matches("aws_sdk_"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct AttemptStarted(Instant);
+
+impl Storable for AttemptStarted {
+    type Storer = StoreReplace<Self>;
+}
+
+fn operation(cfg: &ConfigBag) -> String {
+    cfg.load::<Metadata>()
+        .map(|m| m.name().to_owned())
+        .unwrap_or_else(|| "?".into())
+}
+
+impl Intercept for Trace {
+    fn name(&self) -> &'static str {
+        "cyi-trace"
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let request = context.request();
+        eprintln!(
+            "aws → {}:{} {} {}",
+            self.service,
+            operation(cfg),
+            request.method(),
+            request.uri().split('?').next().unwrap_or_default()
+        );
+        cfg.interceptor_state()
+            .store_put(AttemptStarted(Instant::now()));
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let elapsed = cfg
+            .load::<AttemptStarted>()
+            .map(|s| s.0.elapsed().as_millis())
+            .unwrap_or_default();
+        let outcome = match context.response() {
+            Some(response) => response.status().as_u16().to_string(),
+            None => "no answer".to_owned(),
+        };
+        eprintln!(
+            "aws ← {}:{} {outcome} in {elapsed} ms",
+            self.service,
+            operation(cfg)
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,3 @@
+//! One module per subcommand: gather facts, decide (pure), confirm, execute.
+
+pub mod clusters;

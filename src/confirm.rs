@@ -1,0 +1,155 @@
+//! The confirmation and protected-environment rules shared by every destructive command.
+//!
+//! [`gate`] is the pure decision; [`confirm`] carries it out, asking on the terminal
+//! when there is one and failing at once when there is not (never waiting for input
+//! that cannot come).
+
+use std::io::IsTerminal;
+
+use dialoguer::console::Term;
+use dialoguer::{Confirm, Input};
+
+use crate::error::{Error, Result};
+use crate::settings::Settings;
+
+/// What must happen before a destructive action may go ahead.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Gate {
+    Proceed,
+    /// Ask "proceed? [y/N]".
+    AskYesNo,
+    /// Ask the operator to type the environment's name.
+    AskEnvName,
+    /// Cannot ask, and the flags do not suffice: fail with this message.
+    Refuse(String),
+}
+
+/// Facts the decision depends on.
+#[derive(Debug, Clone, Copy)]
+pub struct Situation<'a> {
+    pub env_name: &'a str,
+    pub protected: bool,
+    pub yes: bool,
+    /// `--confirm-env` was given (settings already checked that it names this environment).
+    pub env_confirmed: bool,
+    pub interactive: bool,
+}
+
+pub fn gate(s: Situation<'_>) -> Gate {
+    let name_ok = !s.protected || s.env_confirmed;
+    match (s.yes, name_ok, s.interactive) {
+        (true, true, _) => Gate::Proceed,
+        (_, false, true) => Gate::AskEnvName,
+        (false, true, true) => Gate::AskYesNo,
+        (true, false, false) => Gate::Refuse(format!(
+            "'{env}' is a protected environment: --yes alone is not enough; re-run with --yes --confirm-env {env}",
+            env = s.env_name
+        )),
+        (false, _, false) => {
+            let extra = if name_ok {
+                String::new()
+            } else {
+                format!(" --confirm-env {}", s.env_name)
+            };
+            Gate::Refuse(format!(
+                "this needs confirmation and there is no terminal to ask on; re-run with --yes{extra} (or --dry-run to see the plan)"
+            ))
+        }
+    }
+}
+
+/// True when a person can answer: stdin and stderr are terminals.
+pub fn interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// Asks for (or checks) confirmation of `action`, e.g. "terminate 3 clusters".
+/// Returns Ok only when the action may go ahead.
+pub fn confirm(settings: &Settings, action: &str) -> Result<()> {
+    let situation = Situation {
+        env_name: &settings.env_name,
+        protected: settings.protected,
+        yes: settings.yes,
+        env_confirmed: settings.confirm_env.is_some(),
+        interactive: interactive(),
+    };
+    let term = Term::stderr();
+    match gate(situation) {
+        Gate::Proceed => Ok(()),
+        Gate::Refuse(message) => Err(Error::NotConfirmed { message }),
+        Gate::AskYesNo => {
+            let yes = Confirm::new()
+                .with_prompt(format!("{action} in {}?", settings.env_name))
+                .default(false)
+                .interact_on(&term)
+                .unwrap_or(false);
+            if yes { Ok(()) } else { Err(Error::Declined) }
+        }
+        Gate::AskEnvName => {
+            let typed: String = Input::new()
+                .with_prompt(format!(
+                    "'{env}' is a protected environment. To {action}, type its name",
+                    env = settings.env_name
+                ))
+                .allow_empty(true)
+                .interact_text_on(&term)
+                .unwrap_or_default();
+            if typed.trim() == settings.env_name {
+                Ok(())
+            } else {
+                Err(Error::refused(
+                    format!(
+                        "'{}' is not '{}'; nothing was changed",
+                        typed.trim(),
+                        settings.env_name
+                    ),
+                    None,
+                ))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn situation(protected: bool, yes: bool, env_confirmed: bool, interactive: bool) -> Gate {
+        gate(Situation {
+            env_name: "production",
+            protected,
+            yes,
+            env_confirmed,
+            interactive,
+        })
+    }
+
+    #[test]
+    fn unprotected() {
+        assert_eq!(situation(false, true, false, false), Gate::Proceed);
+        assert_eq!(situation(false, true, false, true), Gate::Proceed);
+        assert_eq!(situation(false, false, false, true), Gate::AskYesNo);
+        let Gate::Refuse(message) = situation(false, false, false, false) else {
+            panic!("a non-interactive run without --yes must be refused");
+        };
+        assert!(message.contains("re-run with --yes"), "{message}");
+        assert!(!message.contains("--confirm-env"), "{message}");
+    }
+
+    #[test]
+    fn protected_needs_the_name_as_well_as_yes() {
+        assert_eq!(situation(true, true, true, false), Gate::Proceed);
+        assert_eq!(situation(true, true, false, true), Gate::AskEnvName);
+        assert_eq!(situation(true, false, false, true), Gate::AskEnvName);
+        assert_eq!(situation(true, false, true, true), Gate::AskYesNo);
+        for (yes, confirmed) in [(true, false), (false, false), (false, true)] {
+            let Gate::Refuse(message) = situation(true, yes, confirmed, false) else {
+                panic!("protected, yes={yes}, confirmed={confirmed}: must be refused");
+            };
+            assert!(message.contains("--yes"), "{message}");
+            if !confirmed {
+                assert!(message.contains("--confirm-env production"), "{message}");
+            }
+        }
+    }
+}

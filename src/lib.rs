@@ -1,0 +1,47 @@
+//! `cyi`: operate the CYI ingestion product on AWS.
+
+pub mod aws;
+pub mod cli;
+pub mod commands;
+pub mod confirm;
+pub mod error;
+pub mod generation;
+pub mod render;
+pub mod settings;
+pub mod types;
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use crate::aws::Aws;
+use crate::cli::{Cli, Command};
+use crate::error::{Error, Result};
+use crate::render::Ui;
+use crate::settings::Settings;
+
+/// Runs one parsed command line, writing the result to `out` and messages to `err`.
+pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode> {
+    if let Command::Completions(args) = &cli.command {
+        generation::completions(args.shell, out);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let settings = Settings::load(&cli.global, std::io::stderr().is_terminal())?;
+    dialoguer::console::set_colors_enabled_stderr(settings.color);
+    dialoguer::console::set_colors_enabled(settings.color);
+    let mut ui = Ui {
+        out,
+        err,
+        format: settings.output,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("cannot start the async runtime", e))?;
+    runtime.block_on(async {
+        let aws = Aws::connect(&settings.aws).await?;
+        match &cli.command {
+            Command::Clusters => commands::clusters::run(&settings, &aws, &mut ui).await,
+            Command::Completions(_) => unreachable!("handled before the runtime starts"),
+        }
+    })
+}

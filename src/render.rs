@@ -1,0 +1,129 @@
+//! Tables and JSON, rendered from plain data into writers so output can be tested.
+//!
+//! stdout carries the result (a table, or one JSON document with `--output json`);
+//! stderr carries messages, plans shown before a JSON result, and prompts.
+
+use std::io::Write;
+
+use chrono::{DateTime, Utc};
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
+
+use crate::cli::OutputFormat;
+use crate::error::{Error, Result};
+
+/// Where a command writes, and how.
+pub struct Ui<'a> {
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+    pub format: OutputFormat,
+}
+
+impl Ui<'_> {
+    pub fn json(&self) -> bool {
+        self.format == OutputFormat::Json
+    }
+
+    /// A line for people: stdout in table mode, stderr when stdout is a JSON document.
+    pub fn say(&mut self, line: &str) -> Result<()> {
+        let target: &mut dyn Write = if self.json() { self.err } else { self.out };
+        writeln!(target, "{line}").map_err(write_error)
+    }
+
+    /// A message that is never part of the result (progress, notes).
+    pub fn note(&mut self, line: &str) -> Result<()> {
+        writeln!(self.err, "{line}").map_err(write_error)
+    }
+
+    /// A table: on stdout in table mode, on stderr when stdout is a JSON document.
+    pub fn table(&mut self, table: &Table) -> Result<()> {
+        self.say(&table.to_string())
+    }
+
+    /// The JSON document (only in JSON mode).
+    pub fn document<T: Serialize>(&mut self, value: &T) -> Result<()> {
+        if self.json() {
+            serde_json::to_writer_pretty(&mut *self.out, value)
+                .map_err(|e| Error::Failed(format!("cannot write JSON: {e}")))?;
+            writeln!(self.out).map_err(write_error)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_error(err: std::io::Error) -> Error {
+    Error::io("cannot write the output", err)
+}
+
+/// A table with a header row, sized to the terminal when there is one.
+pub fn table<const N: usize>(header: [&str; N]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::UTF8_HORIZONTAL_ONLY)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header);
+    table
+}
+
+/// A compact age such as `3d 4h`, `2h 13m`, `5m 2s` or `40s`.
+pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - since).num_seconds().max(0);
+    let (d, h, m, s) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, _) => format!("{m}m {s}s"),
+        (0, _, _) => format!("{h}h {m}m"),
+        _ => format!("{d}d {h}h"),
+    }
+}
+
+/// A timestamp as operators read it: UTC, to the second.
+pub fn time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn ages() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 24, 12, 0, 0).unwrap();
+        let at = |secs: i64| now - chrono::Duration::seconds(secs);
+        assert_eq!(age(at(40), now), "40s");
+        assert_eq!(age(at(302), now), "5m 2s");
+        assert_eq!(age(at(2 * 3600 + 13 * 60), now), "2h 13m");
+        assert_eq!(age(at(3 * 86_400 + 4 * 3600 + 59), now), "3d 4h");
+        assert_eq!(age(now + chrono::Duration::seconds(5), now), "0s");
+    }
+
+    #[test]
+    fn json_goes_to_stdout_and_messages_to_stderr() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut ui = Ui {
+            out: &mut out,
+            err: &mut err,
+            format: OutputFormat::Json,
+        };
+        ui.say("a message").unwrap();
+        ui.document(&serde_json::json!({"k": 1})).unwrap();
+        assert_eq!(String::from_utf8(err).unwrap(), "a message\n");
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(doc["k"], 1);
+    }
+
+    #[test]
+    fn table_mode_prints_no_document() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut ui = Ui {
+            out: &mut out,
+            err: &mut err,
+            format: OutputFormat::Table,
+        };
+        ui.say("a line").unwrap();
+        ui.document(&serde_json::json!({"k": 1})).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "a line\n");
+        assert!(err.is_empty());
+    }
+}

@@ -1,0 +1,146 @@
+//! Newtypes for values typed on the command line, so bad input is rejected by the parser
+//! with a message that names the rule.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+
+/// DynamoDB's limit on a partition key value, in UTF-8 bytes.
+const MAX_KEY_BYTES: usize = 2048;
+
+/// A key value such as a correlation id or a data product, kept exactly as typed
+/// (quotes, spaces, unicode and newlines included), but never empty.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Identifier(String);
+
+impl Identifier {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Identifier {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.is_empty() {
+            return Err("must not be empty".into());
+        }
+        if s.len() > MAX_KEY_BYTES {
+            return Err(format!(
+                "is {} bytes long; DynamoDB keys are at most {MAX_KEY_BYTES} bytes",
+                s.len()
+            ));
+        }
+        Ok(Identifier(s.to_owned()))
+    }
+}
+
+impl fmt::Display for Identifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An EMR cluster id: `j-` followed by upper-case letters and digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClusterId(String);
+
+impl ClusterId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for ClusterId {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let valid = s.strip_prefix("j-").is_some_and(|rest| {
+            (1..=64).contains(&rest.len())
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        });
+        if valid {
+            Ok(ClusterId(s.to_owned()))
+        } else {
+            Err("is not an EMR cluster id (expected j- then upper-case letters and digits, e.g. j-2AXXXXXXGAPLF)".into())
+        }
+    }
+}
+
+impl fmt::Display for ClusterId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A calendar date written exactly as `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day(pub NaiveDate);
+
+impl FromStr for Day {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let shaped = s.len() == 10
+            && s.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+        if !shaped {
+            return Err(format!("'{s}' is not a date in the form YYYY-MM-DD"));
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Day)
+            .map_err(|_| format!("'{s}' is not a real calendar date"))
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifier_keeps_the_value_exactly() {
+        for raw in ["a\"b", "it's", "$(rm -rf /)", "two words", "line\nbreak", "ünïcødé-日本"] {
+            assert_eq!(raw.parse::<Identifier>().unwrap().as_str(), raw);
+        }
+    }
+
+    #[test]
+    fn identifier_rejects_empty_and_overlong() {
+        assert_eq!("".parse::<Identifier>().unwrap_err(), "must not be empty");
+        assert!("x".repeat(2048).parse::<Identifier>().is_ok());
+        let err = "x".repeat(2049).parse::<Identifier>().unwrap_err();
+        assert!(err.contains("2049 bytes"), "{err}");
+    }
+
+    #[test]
+    fn cluster_ids() {
+        assert!("j-2AXXXXXXGAPLF".parse::<ClusterId>().is_ok());
+        for bad in ["", "j-", "2AXXXXXXGAPLF", "j-abc", "j-ABC DEF", "J-ABC"] {
+            assert!(bad.parse::<ClusterId>().is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn days_must_be_real_and_well_formed() {
+        assert_eq!("2021-04-01".parse::<Day>().unwrap().to_string(), "2021-04-01");
+        assert!("2024-02-29".parse::<Day>().is_ok());
+        let err = "2021-02-30".parse::<Day>().unwrap_err();
+        assert!(err.contains("not a real calendar date"), "{err}");
+        for bad in ["2021-4-1", "01-04-2021", "2021/04/01", "20210401", "2021-04-01T00:00", ""] {
+            let err = bad.parse::<Day>().unwrap_err();
+            assert!(err.contains("YYYY-MM-DD"), "{bad}: {err}");
+        }
+    }
+}

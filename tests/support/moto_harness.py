@@ -1,0 +1,202 @@
+"""moto on loopback for cyi's integration tests, behind a recording, fault-injecting layer.
+
+Started by tests/support/mod.rs, one process per test. It prints the port it listens on,
+then serves until its stdin closes, so it dies with the test process that started it.
+
+Every AWS call that reaches it is recorded (service, operation, parameters) before it is
+handed to moto, and can be answered with a fault instead. Control endpoints, never
+reached by cyi itself:
+  GET  /_harness/calls         the recorded calls, in arrival order
+  POST /_harness/calls/clear   forget them
+  POST /_harness/faults        replace the fault rules (a JSON list, see Rule)
+"""
+
+import io
+import json
+import socket
+import sys
+import threading
+import urllib.parse
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+# S3 has no operation name on the wire; these cover what cyi and its tests do.
+S3_OPERATIONS = {
+    ("GET", False, "list-type"): "ListObjectsV2",
+    ("GET", False, None): "ListObjects",
+    ("PUT", False, None): "CreateBucket",
+    ("GET", True, None): "GetObject",
+    ("HEAD", True, None): "HeadObject",
+    ("PUT", True, None): "PutObject",
+    ("DELETE", True, None): "DeleteObject",
+}
+
+
+def service_of(environ):
+    """The signing scope names the service: Credential=KEY/DATE/REGION/SERVICE/aws4_request."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    marker = "Credential="
+    if marker in auth:
+        scope = auth.split(marker, 1)[1].split(",", 1)[0].split("/")
+        if len(scope) >= 4:
+            return scope[3]
+    return "unknown"
+
+
+def describe(environ, body):
+    service = service_of(environ)
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    params = {}
+    if target:
+        operation = target.rsplit(".", 1)[-1]
+        try:
+            params = json.loads(body or b"{}")
+        except ValueError:
+            params = {"_raw": body.decode("utf-8", "replace")}
+    elif service == "s3":
+        path = environ.get("PATH_INFO", "/").lstrip("/")
+        bucket, _, key = path.partition("/")
+        query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        flag = "list-type" if "list-type" in query else None
+        operation = S3_OPERATIONS.get((environ["REQUEST_METHOD"], bool(key), flag), environ["REQUEST_METHOD"])
+        params = {"Bucket": bucket, "Key": urllib.parse.unquote(key), "Query": query}
+    else:
+        form = urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        operation = form.pop("Action", ["unknown"])[0]
+        params = {k: v[0] if len(v) == 1 else v for k, v in form.items()}
+    return {"service": service, "operation": operation, "params": params}
+
+
+class Rule:
+    """One fault rule, from JSON.
+
+    operation: the operation name to match, or "*" for every call.
+    kind: "throttle" (400 ThrottlingException), "500", "503", "drop" (close the
+          connection without an answer), "hang" (never answer), or "before" (send
+          `request` to moto first, then handle the call normally).
+    skip: let this many matching calls through first (default 0).
+    times: fault this many matching calls after that (default 1; -1 for all).
+    every: fault only every n-th matching call (default 1).
+    request: for "before": {"target": "DynamoDB_20120810.UpdateItem", "body": {...}}.
+    """
+
+    def __init__(self, spec):
+        self.operation = spec["operation"]
+        self.kind = spec["kind"]
+        self.skip = int(spec.get("skip", 0))
+        self.times = int(spec.get("times", 1))
+        self.every = max(1, int(spec.get("every", 1)))
+        self.request = spec.get("request")
+        self.seen = 0
+
+    def take(self, operation):
+        if self.operation not in ("*", operation) or self.times == 0:
+            return False
+        self.seen += 1
+        if self.seen <= self.skip or (self.seen - self.skip - 1) % self.every:
+            return False
+        if self.times > 0:
+            self.times -= 1
+        return True
+
+
+class Harness:
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+        self.calls = []
+        self.rules = []
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/_harness/"):
+            return self.control(path, environ, start_response)
+        body = read_body(environ)
+        call = describe(environ, body)
+        with self.lock:
+            call["seq"] = len(self.calls)
+            self.calls.append(call)
+            rule = next((r for r in self.rules if r.take(call["operation"])), None)
+        if rule is None:
+            return self.app(environ, start_response)
+        call["fault"] = rule.kind
+        return self.fault(rule, environ, start_response)
+
+    def fault(self, rule, environ, start_response):
+        if rule.kind == "before":
+            self.forward(environ, rule.request)
+            environ["wsgi.input"].seek(0)
+            return self.app(environ, start_response)
+        if rule.kind in ("drop", "hang"):
+            conn = environ.get("werkzeug.socket")
+            if rule.kind == "hang":
+                threading.Event().wait(3600)
+            if conn is not None:
+                conn.shutdown(socket.SHUT_RDWR)
+            return []
+        if rule.kind == "throttle":
+            payload = {"__type": "ThrottlingException", "message": "Rate exceeded (injected)"}
+            return respond(start_response, "400 Bad Request", payload, {"x-amzn-ErrorType": "ThrottlingException"})
+        status = {"500": "500 Internal Server Error", "503": "503 Service Unavailable"}[rule.kind]
+        payload = {"__type": "InternalFailure", "message": "injected " + rule.kind}
+        return respond(start_response, status, payload, {})
+
+    def forward(self, environ, request):
+        """Send one extra JSON-protocol request to moto, signed like the call it precedes."""
+        body = json.dumps(request["body"]).encode()
+        extra = dict(environ)
+        extra["HTTP_X_AMZ_TARGET"] = request["target"]
+        extra["CONTENT_LENGTH"] = str(len(body))
+        extra["wsgi.input"] = io.BytesIO(body)
+        statuses = []
+        chunks = self.app(extra, lambda status, headers, exc_info=None: statuses.append(status))
+        answer = b"".join(chunks)
+        if not statuses or not statuses[0].startswith("2"):
+            print("harness: injected request failed:", statuses, answer[:500], file=sys.stderr, flush=True)
+
+    def control(self, path, environ, start_response):
+        body = read_body(environ)
+        with self.lock:
+            if path == "/_harness/calls":
+                return respond(start_response, "200 OK", self.calls, {})
+            if path == "/_harness/calls/clear":
+                self.calls = []
+                return respond(start_response, "200 OK", {}, {})
+            if path == "/_harness/faults":
+                self.rules = [Rule(spec) for spec in json.loads(body or b"[]")]
+                return respond(start_response, "200 OK", {}, {})
+        return respond(start_response, "404 Not Found", {"error": path}, {})
+
+
+def read_body(environ):
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    stream = environ["wsgi.input"]
+    body = stream.read(length) if length else stream.read() if environ.get("wsgi.input_terminated") else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
+
+
+def respond(start_response, status, payload, headers):
+    data = json.dumps(payload).encode()
+    head = [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(data)))]
+    start_response(status, head + list(headers.items()))
+    return [data]
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):
+        pass
+
+
+def main():
+    app = Harness(DomainDispatcherApplication(create_backend_app))
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(server.server_port, flush=True)
+    sys.stdin.read()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
