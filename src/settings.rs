@@ -232,7 +232,10 @@ impl Settings {
             ("input_bucket", &env.input_bucket),
         ] {
             if value.as_deref() == Some("") {
-                return Err(in_file(field, "is empty; remove it to use the default".into()));
+                return Err(in_file(
+                    field,
+                    "is empty; remove it to use the default".into(),
+                ));
             }
         }
 
@@ -296,10 +299,10 @@ fn config_path(
     if exists(&local) {
         return Some(local);
     }
-    let xdg = vars
-        .var("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| vars.var("HOME").map(|home| Path::new(&home).join(".config")))?;
+    let xdg = vars.var("XDG_CONFIG_HOME").map(PathBuf::from).or_else(|| {
+        vars.var("HOME")
+            .map(|home| Path::new(&home).join(".config"))
+    })?;
     let user = xdg.join("cyi").join("config.toml");
     exists(&user).then_some(user)
 }
@@ -368,7 +371,11 @@ mod tests {
         Cli::try_parse_from(argv).unwrap().global
     }
 
-    fn resolve(args: &[&str], vars: &[(&'static str, &'static str)], file: Option<&str>) -> Result<Settings> {
+    fn resolve(
+        args: &[&str],
+        vars: &[(&'static str, &'static str)],
+        file: Option<&str>,
+    ) -> Result<Settings> {
         let vars: BTreeMap<&str, &str> = vars.iter().copied().collect();
         Settings::resolve(
             &global(args),
@@ -410,7 +417,14 @@ mod tests {
     #[test]
     fn flags_beat_variables_beat_the_file() {
         let s = resolve(
-            &["--env", "production", "--region", "us-east-1", "--profile", "other"],
+            &[
+                "--env",
+                "production",
+                "--region",
+                "us-east-1",
+                "--profile",
+                "other",
+            ],
             &[("CYI_ENV", "dev")],
             Some(FILE),
         )
@@ -429,8 +443,13 @@ mod tests {
     fn default_env_in_the_file_applies_when_none_is_chosen() {
         let file = format!("default_env = \"dev\"\n{FILE}");
         let vars = BTreeMap::new();
-        let s = Settings::resolve(&global(&[]), &vars, Some((Path::new("c.toml"), &file)), false)
-            .unwrap();
+        let s = Settings::resolve(
+            &global(&[]),
+            &vars,
+            Some((Path::new("c.toml"), &file)),
+            false,
+        )
+        .unwrap();
         assert_eq!(s.env_name, "dev");
     }
 
@@ -459,9 +478,17 @@ mod tests {
 
     #[test]
     fn wrong_type_is_named() {
-        let err = resolve(&["--env", "dev"], &[], Some("[env.dev]\nprotected = \"yes\"\n")).unwrap_err();
+        let err = resolve(
+            &["--env", "dev"],
+            &[],
+            Some("[env.dev]\nprotected = \"yes\"\n"),
+        )
+        .unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("protected") && text.contains("bool"), "{text}");
+        assert!(
+            text.contains("protected") && text.contains("bool"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -489,10 +516,21 @@ mod tests {
 
     #[test]
     fn confirm_env_must_match() {
-        let err = resolve(&["--env", "production", "--confirm-env", "dev"], &[], Some(FILE))
-            .unwrap_err();
+        let err = resolve(
+            &["--env", "production", "--confirm-env", "dev"],
+            &[],
+            Some(FILE),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("does not match"), "{err}");
-        assert!(resolve(&["--env", "production", "--confirm-env", "production"], &[], Some(FILE)).is_ok());
+        assert!(
+            resolve(
+                &["--env", "production", "--confirm-env", "production"],
+                &[],
+                Some(FILE)
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -505,9 +543,15 @@ mod tests {
             config_path(&global(&["--config", "x.toml"]), &vars, all),
             Some(PathBuf::from("x.toml"))
         );
-        assert_eq!(config_path(&global(&[]), &vars, all), Some(PathBuf::from("/etc/cyi.toml")));
+        assert_eq!(
+            config_path(&global(&[]), &vars, all),
+            Some(PathBuf::from("/etc/cyi.toml"))
+        );
         let vars: BTreeMap<&str, &str> = [("HOME", "/home/op")].into_iter().collect();
-        assert_eq!(config_path(&global(&[]), &vars, all), Some(PathBuf::from("cyi.toml")));
+        assert_eq!(
+            config_path(&global(&[]), &vars, all),
+            Some(PathBuf::from("cyi.toml"))
+        );
         let only_user = |p: &Path| p != Path::new("cyi.toml");
         assert_eq!(
             config_path(&global(&[]), &vars, only_user),
@@ -522,14 +566,21 @@ mod tests {
         let on = Settings::resolve(&global(&[]), &vars, None, true).unwrap();
         assert!(on.color);
         let vars: BTreeMap<&str, &str> = [("NO_COLOR", "1")].into_iter().collect();
-        assert!(!Settings::resolve(&global(&[]), &vars, None, true).unwrap().color);
+        assert!(
+            !Settings::resolve(&global(&[]), &vars, None, true)
+                .unwrap()
+                .color
+        );
     }
 
     #[test]
     fn cluster_config_sources() {
         assert_eq!(
             ClusterConfigSource::parse("s3://b").unwrap(),
-            ClusterConfigSource::S3 { bucket: "b".into(), prefix: "".into() }
+            ClusterConfigSource::S3 {
+                bucket: "b".into(),
+                prefix: "".into()
+            }
         );
         assert_eq!(
             ClusterConfigSource::parse("./emr/cyi").unwrap(),
@@ -553,11 +604,19 @@ mod example_file {
         let text = std::fs::read_to_string(&path).unwrap();
         let vars = BTreeMap::new();
         for env in ["dev", "qa", "integration", "preprod", "production"] {
-            let global = Cli::try_parse_from(["cyi", "--env", env, "clusters"]).unwrap().global;
+            let global = Cli::try_parse_from(["cyi", "--env", env, "clusters"])
+                .unwrap()
+                .global;
             let s = Settings::resolve(&global, &vars, Some((&path, &text)), false).unwrap();
             assert_eq!(s.protected, env == "production", "{env}");
-            assert!(s.aws.role_arn.is_some() && s.expected_account.is_some(), "{env}");
-            assert!(s.input_bucket.is_some() && s.cluster_config.is_some(), "{env}");
+            assert!(
+                s.aws.role_arn.is_some() && s.expected_account.is_some(),
+                "{env}"
+            );
+            assert!(
+                s.input_bucket.is_some() && s.cluster_config.is_some(),
+                "{env}"
+            );
         }
     }
 }

@@ -111,7 +111,14 @@ mod tests {
 
     #[test]
     fn identifier_keeps_the_value_exactly() {
-        for raw in ["a\"b", "it's", "$(rm -rf /)", "two words", "line\nbreak", "ünïcødé-日本"] {
+        for raw in [
+            "a\"b",
+            "it's",
+            "$(rm -rf /)",
+            "two words",
+            "line\nbreak",
+            "ünïcødé-日本",
+        ] {
             assert_eq!(raw.parse::<Identifier>().unwrap().as_str(), raw);
         }
     }
@@ -134,11 +141,21 @@ mod tests {
 
     #[test]
     fn days_must_be_real_and_well_formed() {
-        assert_eq!("2021-04-01".parse::<Day>().unwrap().to_string(), "2021-04-01");
+        assert_eq!(
+            "2021-04-01".parse::<Day>().unwrap().to_string(),
+            "2021-04-01"
+        );
         assert!("2024-02-29".parse::<Day>().is_ok());
         let err = "2021-02-30".parse::<Day>().unwrap_err();
         assert!(err.contains("not a real calendar date"), "{err}");
-        for bad in ["2021-4-1", "01-04-2021", "2021/04/01", "20210401", "2021-04-01T00:00", ""] {
+        for bad in [
+            "2021-4-1",
+            "01-04-2021",
+            "2021/04/01",
+            "20210401",
+            "2021-04-01T00:00",
+            "",
+        ] {
             let err = bad.parse::<Day>().unwrap_err();
             assert!(err.contains("YYYY-MM-DD"), "{bad}: {err}");
         }

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `cyi clusters` against a real moto server: which clusters it lists, in both formats,
 //! with and without a config file, and how many calls it makes.
 
@@ -34,7 +35,11 @@ fn lists_exactly_the_active_cyi_clusters() {
         sandbox.launch_cluster("aws-ucfs-claimant", &[]),
     ];
 
-    let out = sandbox.cyi().args(["clusters", "--output", "json"]).assert().success();
+    let out = sandbox
+        .cyi()
+        .args(["clusters", "--output", "json"])
+        .assert()
+        .success();
     let output = out.get_output();
     assert_eq!(listed_ids(&output.stdout), ours);
     let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -59,19 +64,28 @@ fn lists_exactly_the_active_cyi_clusters() {
 #[test]
 fn follows_every_page_with_the_fewest_calls() {
     let sandbox = Sandbox::start();
-    let mut ours: Vec<String> = (0..53).map(|_| sandbox.launch_cluster("cyi", &[])).collect();
+    let mut ours: Vec<String> = (0..53)
+        .map(|_| sandbox.launch_cluster("cyi", &[]))
+        .collect();
     ours.sort();
     for _ in 0..5 {
         sandbox.launch_cluster("other", &[]);
     }
     sandbox.clear_calls();
 
-    let out = sandbox.cyi().args(["clusters", "--output", "json"]).assert().success();
+    let out = sandbox
+        .cyi()
+        .args(["clusters", "--output", "json"])
+        .assert()
+        .success();
     assert_eq!(listed_ids(&out.get_output().stdout), ours);
     let calls = sandbox.calls();
     assert_eq!(calls.len(), 2, "58 active clusters are 2 pages: {calls:?}");
     assert!(calls.iter().all(|c| c.operation == "ListClusters"));
-    assert!(calls[1].params["Marker"].is_string(), "second page asked with the marker");
+    assert!(
+        calls[1].params["Marker"].is_string(),
+        "second page asked with the marker"
+    );
 }
 
 #[test]
@@ -80,7 +94,10 @@ fn nothing_to_list_is_success() {
     sandbox.launch_cluster("legacyimport", &[]);
     let out = sandbox.cyi().arg("clusters").assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(text.contains("No active 'cyi' clusters in default (eu-west-2)."), "{text}");
+    assert!(
+        text.contains("No active 'cyi' clusters in default (eu-west-2)."),
+        "{text}"
+    );
 }
 
 #[test]
@@ -108,10 +125,20 @@ fn environment_from_the_config_file_sets_endpoint_region_and_name() {
 fn unknown_environment_lists_the_known_ones_and_calls_nothing() {
     let sandbox = Sandbox::start();
     sandbox.write_config("[env.dev]\n[env.production]\nprotected = true\n");
-    let out = sandbox.cyi().args(["--env", "prod", "clusters"]).assert().code(2);
+    let out = sandbox
+        .cyi()
+        .args(["--env", "prod", "clusters"])
+        .assert()
+        .code(2);
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-    assert!(stderr.contains("unknown environment 'prod' in cyi.toml"), "{stderr}");
-    assert!(stderr.contains("known environments: dev, production"), "{stderr}");
+    assert!(
+        stderr.contains("unknown environment 'prod' in cyi.toml"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("known environments: dev, production"),
+        "{stderr}"
+    );
     assert!(sandbox.calls().is_empty());
 }
 
@@ -119,7 +146,11 @@ fn unknown_environment_lists_the_known_ones_and_calls_nothing() {
 fn config_file_errors_name_the_key() {
     let sandbox = Sandbox::start();
     sandbox.write_config("[env.dev]\nrole_arn = \"ci\"\n");
-    let out = sandbox.cyi().args(["--env", "dev", "clusters"]).assert().code(2);
+    let out = sandbox
+        .cyi()
+        .args(["--env", "dev", "clusters"])
+        .assert()
+        .code(2);
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("env.dev.role_arn"), "{stderr}");
     assert!(sandbox.calls().is_empty());
@@ -128,7 +159,11 @@ fn config_file_errors_name_the_key() {
 #[test]
 fn verbose_shows_each_call_on_stderr_only() {
     let sandbox = Sandbox::start();
-    let out = sandbox.cyi().args(["clusters", "-v", "--output", "json"]).assert().success();
+    let out = sandbox
+        .cyi()
+        .args(["clusters", "-v", "--output", "json"])
+        .assert()
+        .success();
     let output = out.get_output();
     let stderr = String::from_utf8(output.stderr.clone()).unwrap();
     assert!(stderr.contains("aws → emr:ListClusters"), "{stderr}");
@@ -145,11 +180,18 @@ fn unreachable_endpoint_is_one_clear_line() {
     drop(closed);
     let out = sandbox
         .cyi()
-        .args(["clusters", "--endpoint-url", &format!("http://127.0.0.1:{port}")])
+        .args([
+            "clusters",
+            "--endpoint-url",
+            &format!("http://127.0.0.1:{port}"),
+        ])
         .assert()
         .code(1);
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-    assert!(stderr.starts_with("error: emr:ListClusters failed: cannot reach the AWS endpoint"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: emr:ListClusters failed: cannot reach the AWS endpoint"),
+        "{stderr}"
+    );
     assert!(stderr.contains("hint:"), "{stderr}");
     assert_eq!(stderr.lines().count(), 2, "{stderr}");
 }
@@ -166,7 +208,10 @@ fn missing_credentials_say_what_to_set() {
         .assert()
         .code(1);
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
-    assert!(stderr.contains("no usable AWS credentials were found"), "{stderr}");
+    assert!(
+        stderr.contains("no usable AWS credentials were found"),
+        "{stderr}"
+    );
     assert!(stderr.contains("AWS_PROFILE"), "{stderr}");
     assert!(sandbox.calls().is_empty());
 }
@@ -174,7 +219,12 @@ fn missing_credentials_say_what_to_set() {
 #[test]
 fn missing_region_says_what_to_set() {
     let sandbox = Sandbox::start();
-    let out = sandbox.cyi().env_remove("AWS_REGION").arg("clusters").assert().code(2);
+    let out = sandbox
+        .cyi()
+        .env_remove("AWS_REGION")
+        .arg("clusters")
+        .assert()
+        .code(2);
     let stderr = String::from_utf8(out.get_output().stderr.clone()).unwrap();
     assert!(stderr.contains("no AWS region is set"), "{stderr}");
     assert!(sandbox.calls().is_empty());

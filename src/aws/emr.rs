@@ -1,11 +1,20 @@
 //! EMR reads shared by the commands, returned as plain data.
 
+use std::collections::BTreeMap;
+
+use aws_sdk_emr::operation::describe_cluster::DescribeClusterError;
+use aws_sdk_emr::primitives::DateTime as AwsDateTime;
 use aws_sdk_emr::types::{ClusterState, ClusterSummary};
 use chrono::{DateTime, Utc};
+use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde::Serialize;
 
 use super::{Aws, aws_error};
 use crate::error::Result;
+
+/// How many independent EMR reads run at once: enough to hide latency, few enough not
+/// to provoke throttling.
+pub const CONCURRENCY: usize = 8;
 
 /// The states EMR calls active: the cluster exists and costs money.
 pub const ACTIVE_STATES: [ClusterState; 4] = [
@@ -40,6 +49,100 @@ impl Cluster {
                 .and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos())),
         }
     }
+}
+
+/// One cluster as DescribeCluster describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClusterDetail {
+    pub id: String,
+    pub name: String,
+    pub arn: Option<String>,
+    pub state: String,
+    /// Why the state last changed (code and message), e.g. for a failed cluster.
+    pub state_change_reason: Option<String>,
+    pub created: Option<DateTime<Utc>>,
+    pub ready: Option<DateTime<Utc>>,
+    pub ended: Option<DateTime<Utc>>,
+    pub termination_protected: bool,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl ClusterDetail {
+    pub fn is_active(&self) -> bool {
+        ACTIVE_STATES.iter().any(|s| s.as_str() == self.state)
+    }
+
+    pub fn tag(&self, key: &str) -> Option<&str> {
+        self.tags.get(key).map(String::as_str)
+    }
+}
+
+fn utc(t: Option<&AwsDateTime>) -> Option<DateTime<Utc>> {
+    t.and_then(|t| DateTime::from_timestamp(t.secs(), t.subsec_nanos()))
+}
+
+/// DescribeCluster for one id; `None` when EMR does not know the id.
+pub async fn describe(aws: &Aws, id: &str) -> Result<Option<ClusterDetail>> {
+    let answer = aws.emr.describe_cluster().cluster_id(id).send().await;
+    let cluster = match answer {
+        Ok(out) => out.cluster,
+        Err(err) if is_no_such_cluster(&err) => return Ok(None),
+        Err(err) => return Err(aws_error("emr:DescribeCluster", err)),
+    };
+    Ok(cluster.map(|c| {
+        let status = c.status();
+        let timeline = status.and_then(|s| s.timeline());
+        ClusterDetail {
+            id: c.id().unwrap_or(id).to_owned(),
+            name: c.name().unwrap_or_default().to_owned(),
+            arn: c.cluster_arn().map(str::to_owned),
+            state: status
+                .and_then(|s| s.state())
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            state_change_reason: status.and_then(|s| s.state_change_reason()).and_then(|r| {
+                let code = r.code().map(|c| c.as_str().to_owned());
+                match (code, r.message()) {
+                    (Some(code), Some(message)) => Some(format!("{code}: {message}")),
+                    (Some(code), None) => Some(code),
+                    (None, message) => message.map(str::to_owned),
+                }
+            }),
+            created: utc(timeline.and_then(|t| t.creation_date_time())),
+            ready: utc(timeline.and_then(|t| t.ready_date_time())),
+            ended: utc(timeline.and_then(|t| t.end_date_time())),
+            termination_protected: c.termination_protected().unwrap_or(false),
+            tags: c
+                .tags()
+                .iter()
+                .map(|t| {
+                    (
+                        t.key().unwrap_or_default().to_owned(),
+                        t.value().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect(),
+        }
+    }))
+}
+
+/// DescribeCluster for several ids, [`CONCURRENCY`] at a time, in the order given;
+/// `None` for ids EMR does not know.
+pub async fn describe_many(aws: &Aws, ids: &[String]) -> Result<Vec<Option<ClusterDetail>>> {
+    stream::iter(ids.iter().map(|id| describe(aws, id)))
+        .buffered(CONCURRENCY)
+        .try_collect()
+        .await
+}
+
+fn is_no_such_cluster<R>(err: &aws_sdk_emr::error::SdkError<DescribeClusterError, R>) -> bool {
+    use aws_sdk_emr::error::ProvideErrorMetadata;
+    err.as_service_error().is_some_and(|e| {
+        e.is_invalid_request_exception()
+            && (e.code() == Some("NoSuchCluster")
+                || e.message()
+                    .is_some_and(|m| m.contains("does not exist") || m.contains("not valid")))
+    })
 }
 
 /// Every active cluster of the account and region, following ListClusters to its last

@@ -101,10 +101,16 @@ impl Aws {
                 .await;
             config = config
                 .into_builder()
-                .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider))
+                .credentials_provider(
+                    aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+                )
                 .build();
         }
-        Ok(Aws::from_config(&config, settings.verbose, region.to_string()))
+        Ok(Aws::from_config(
+            &config,
+            settings.verbose,
+            region.to_string(),
+        ))
     }
 
     fn from_config(config: &SdkConfig, verbose: bool, region: String) -> Aws {
@@ -277,8 +283,8 @@ fn credential_problem(context: &str) -> Option<(String, Option<String>)> {
         "provided credentials",
         "credentials provider",
     ]
-        .iter()
-        .any(|needle| lower.contains(needle));
+    .iter()
+    .any(|needle| lower.contains(needle));
     if about_credentials {
         return Some((
             "no usable AWS credentials were found".into(),
@@ -293,7 +299,9 @@ fn hint_for_code(code: &str) -> Option<String> {
         "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" => {
             "the credentials have expired: refresh them (e.g. `aws sso login`) and re-run"
         }
-        "UnrecognizedClientException" | "InvalidClientTokenId" | "InvalidSignatureException"
+        "UnrecognizedClientException"
+        | "InvalidClientTokenId"
+        | "InvalidSignatureException"
         | "SignatureDoesNotMatch" => {
             "the credentials are not valid here: check --profile / AWS_PROFILE and the environment's account"
         }

@@ -91,7 +91,10 @@ impl Sandbox {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_STATE_HOME", home.join("state"))
             .env("AWS_CONFIG_FILE", home.join("aws-config-absent"))
-            .env("AWS_SHARED_CREDENTIALS_FILE", home.join("aws-credentials-absent"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                home.join("aws-credentials-absent"),
+            )
             .env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("AWS_REGION", REGION)
@@ -260,7 +263,13 @@ fn python() -> PathBuf {
             if !can_import_moto(&python) {
                 eprintln!("installing {MOTO_REQUIREMENT} into {}", venv.display());
                 run(StdCommand::new("python3").args(["-m", "venv"]).arg(&venv));
-                run(StdCommand::new(&python).args(["-m", "pip", "install", "--quiet", MOTO_REQUIREMENT]));
+                run(StdCommand::new(&python).args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    MOTO_REQUIREMENT,
+                ]));
             }
             lock.unlock().unwrap();
             python
