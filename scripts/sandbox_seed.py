@@ -1,0 +1,133 @@
+"""Seeds a moto server with a small, realistic CYI world for `scripts/sandbox`.
+
+- S3: the launcher's four YAML files under s3://sandbox-cyi-config/emr/cyi/, and a day
+  of exported files under s3://sandbox-cyi-input/cyi/<yesterday>/.
+- Secrets Manager: the metastore secret the config names.
+- DynamoDB: the state table with rows in several states.
+- EMR: clusters of several products, CYI ones among them (one running a job).
+Writes the `sandbox` environment to the config file given.
+"""
+
+import argparse
+import datetime
+import json
+import pathlib
+import secrets
+import time
+
+import boto3
+
+REGION = "eu-west-2"
+TABLE = "data_pipeline_metadata"
+CONFIG_BUCKET = "sandbox-cyi-config"
+INPUT_BUCKET = "sandbox-cyi-input"
+
+
+def client(service, endpoint):
+    return boto3.client(
+        service,
+        region_name=REGION,
+        endpoint_url=endpoint,
+        aws_access_key_id="sandbox",
+        aws_secret_access_key="sandbox",
+    )
+
+
+def seed_s3(endpoint, fixtures, day):
+    s3 = client("s3", endpoint)
+    for bucket in (CONFIG_BUCKET, INPUT_BUCKET):
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    for path in sorted(pathlib.Path(fixtures).glob("*.yaml")):
+        s3.put_object(Bucket=CONFIG_BUCKET, Key=f"emr/cyi/{path.name}", Body=path.read_bytes())
+    for part in range(3):
+        s3.put_object(Bucket=INPUT_BUCKET, Key=f"cyi/{day}/part-{part:05}.json.gz", Body=b"x" * (1000 + part))
+
+
+def seed_secret(endpoint):
+    client("secretsmanager", endpoint).create_secret(
+        Name="metadata-store-cyi-writer",
+        SecretString=json.dumps({"password": secrets.token_urlsafe(18)}),
+    )
+
+
+def launch(emr, name, tags):
+    return emr.run_job_flow(
+        Name=name,
+        ReleaseLabel="emr-6.3.0",
+        Instances={"InstanceCount": 1, "MasterInstanceType": "m5.xlarge", "KeepJobFlowAliveWhenNoSteps": True},
+        Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
+        JobFlowRole="cyi_emr_instance_profile",
+        ServiceRole="cyi_emr_service_role",
+    )["JobFlowId"]
+
+
+def seed_world(endpoint, today):
+    emr = client("emr", endpoint)
+    running = launch(emr, "cyi", {"Correlation_Id": "cyi-2026-11-23-a", "export_date": str(today - datetime.timedelta(days=1))})
+    launch(emr, "legacyimport", {})
+    launch(emr, "aws-ucfs-claimant", {})
+    old = launch(emr, "cyi", {"Correlation_Id": "cyi-2026-11-20-a"})
+    emr.terminate_job_flows(JobFlowIds=[old])
+
+    ddb = client("dynamodb", endpoint)
+    ddb.create_table(
+        TableName=TABLE,
+        KeySchema=[
+            {"AttributeName": "Correlation_Id", "KeyType": "HASH"},
+            {"AttributeName": "DataProduct", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "Correlation_Id", "AttributeType": "S"},
+            {"AttributeName": "DataProduct", "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    ttl = str(int((time.time() + 7 * 86400) * 1000))
+    rows = [
+        ("cyi-2026-11-23-a", 1, "IN_PROGRESS", "run-cyi", running, 1),
+        ("cyi-2026-11-20-a", 2, "FAILED", "run-cyi", old, 4),
+        ("cyi-2026-11-18-a", 1, "COMPLETED", "flush-pushgateway", "j-1K48XXXXXXHCB", 6),
+    ]
+    for correlation_id, run_id, status, step, cluster_id, days_ago in rows:
+        day = today - datetime.timedelta(days=days_ago)
+        ddb.put_item(
+            TableName=TABLE,
+            Item={
+                "Correlation_Id": {"S": correlation_id},
+                "DataProduct": {"S": "CYI"},
+                "Date": {"S": str(day)},
+                "Run_Id": {"N": str(run_id)},
+                "Status": {"S": status},
+                "CurrentStep": {"S": step},
+                "Cluster_Id": {"S": cluster_id},
+                "S3_Prefix_Snapshots": {"S": f"cyi/{day}"},
+                "S3_Prefix_Analytical_DataSet": {"S": "data/uc_cyi"},
+                "Snapshot_Type": {"S": "incremental"},
+                "TimeToExist": {"N": ttl},
+            },
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--endpoint", required=True)
+    parser.add_argument("--fixtures", required=True)
+    parser.add_argument("--config-file", required=True)
+    args = parser.parse_args()
+    today = datetime.date.today()
+    seed_s3(args.endpoint, args.fixtures, today - datetime.timedelta(days=1))
+    seed_secret(args.endpoint)
+    seed_world(args.endpoint, today)
+    pathlib.Path(args.config_file).write_text(
+        "default_env = \"sandbox\"\n\n"
+        "# A local moto server started by scripts/sandbox; stop it with `scripts/sandbox stop`.\n"
+        "[env.sandbox]\n"
+        f"region = \"{REGION}\"\n"
+        f"endpoint_url = \"{args.endpoint}\"\n"
+        f"input_bucket = \"{INPUT_BUCKET}\"\n"
+        f"cluster_config = \"s3://{CONFIG_BUCKET}/emr/cyi\"\n"
+    )
+
+
+if __name__ == "__main__":
+    main()
