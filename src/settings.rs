@@ -195,6 +195,12 @@ impl Settings {
             message: format!("env.{env_name}.{field} {message}"),
         };
 
+        if let Some(region) = &global.region {
+            check_region(region).map_err(|m| Error::usage(format!("--region {m}")))?;
+        }
+        if let Some(region) = &env.region {
+            check_region(region).map_err(|m| in_file("region", m))?;
+        }
         let region = global.region.clone().or(env.region);
         let endpoint_url = global.endpoint_url.clone().or(env.endpoint_url);
         if let Some(url) = &endpoint_url {
@@ -330,6 +336,32 @@ fn unknown_env(name: &str, path: Option<&Path>, file: &ConfigFile) -> Error {
         format!("unknown environment '{name}' {place}"),
         format!("known environments: {}", known_envs(file)),
     )
+}
+
+/// The shape of an AWS region name (`eu-west-2`, `us-gov-west-1`, `cn-north-1`), so a
+/// typo such as `eu-west2` fails here rather than as a DNS error later.
+fn check_region(region: &str) -> std::result::Result<(), String> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let shaped = parts.len() >= 3
+        && parts[0].len() == 2
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| p.bytes().all(|b| b.is_ascii_lowercase()));
+    if shaped {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{region}' is not an AWS region name (e.g. eu-west-2)"
+        ))
+    }
 }
 
 fn check_endpoint(url: &str) -> std::result::Result<(), String> {
@@ -506,6 +538,32 @@ mod tests {
             assert!(err.to_string().contains(key), "{line}: {err}");
             assert_eq!(err.exit_code(), 2);
         }
+    }
+
+    #[test]
+    fn region_names_are_checked() {
+        for good in ["eu-west-2", "us-gov-west-1", "cn-north-1", "ap-southeast-3"] {
+            assert!(check_region(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "eu-west2",
+            "EU-WEST-2",
+            "euwest2",
+            "eu-west-",
+            "eu west 2",
+            "e-west-2",
+        ] {
+            assert!(check_region(bad).is_err(), "{bad}");
+        }
+        let err = resolve(&["--region", "eu-west2"], &[], None).unwrap_err();
+        assert!(err.to_string().starts_with("--region 'eu-west2'"), "{err}");
+        let err = resolve(
+            &["--env", "dev"],
+            &[],
+            Some("[env.dev]\nregion = \"london\"\n"),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("env.dev.region"), "{err}");
     }
 
     #[test]

@@ -254,6 +254,11 @@ where
                     "timed out connecting to the AWS endpoint".into(),
                     Some("check the endpoint and the network; --endpoint-url / AWS_ENDPOINT_URL if you use a sandbox".into()),
                 )
+            } else if failure.is_io() && root_cause(&err).contains("lookup address") {
+                (
+                    format!("cannot resolve the AWS endpoint's host name ({})", root_cause(&err)),
+                    Some("check --region (it decides the host name), the endpoint URL and DNS".into()),
+                )
             } else if failure.is_io() {
                 (
                     format!("cannot reach the AWS endpoint ({})", root_cause(&err)),
