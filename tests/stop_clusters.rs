@@ -638,3 +638,54 @@ fn protected_environment_at_the_prompt_needs_the_right_name() {
     assert_eq!(pty::exit_code(session), 0);
     assert_eq!(sandbox.cluster_state(&id), "TERMINATED");
 }
+
+#[test]
+fn protection_turned_on_after_the_plan_fails_that_cluster_and_reports_the_rest_exactly() {
+    let sandbox = Sandbox::start();
+    let first = sandbox.launch_cluster("cyi", &[]);
+    let second = sandbox.launch_cluster("cyi", &[]);
+    // Someone protects `second` between our DescribeCluster and our TerminateJobFlows.
+    sandbox.set_faults(serde_json::json!([{
+        "operation": "TerminateJobFlows",
+        "kind": "before",
+        "request": {
+            "target": "ElasticMapReduce.SetTerminationProtection",
+            "body": {"JobFlowIds": [second], "TerminationProtected": true}
+        }
+    }]));
+
+    let out = sandbox
+        .cyi()
+        .args(["stop-clusters", "--yes", "--output", "json"])
+        .assert()
+        .code(1);
+    let doc = document(&out);
+    let mut got = outcomes(&doc);
+    got.sort();
+    let mut want = vec![
+        (first.clone(), "already_terminating".to_owned()),
+        (second.clone(), "failed".to_owned()),
+    ];
+    want.sort();
+    assert_eq!(got, want, "{doc}");
+    assert_eq!(sandbox.cluster_state(&first), "TERMINATED");
+    assert_eq!(sandbox.cluster_state(&second), "WAITING");
+    let messages = text(&out.get_output().stderr);
+    assert!(
+        messages.contains(&format!("NOT terminated: {second}")),
+        "{messages}"
+    );
+}
+
+#[test]
+fn wait_on_a_terminal_shows_progress() {
+    let sandbox = Sandbox::start();
+    let id = sandbox.launch_cluster("cyi", &[]);
+    let mut session = pty::spawn(&sandbox, &["stop-clusters", "--yes", "--wait"]);
+    session.exp_string("waiting: 1 of 1 terminated").unwrap();
+    session
+        .exp_string("1 of 1 cluster(s) terminating.")
+        .unwrap();
+    assert_eq!(pty::exit_code(session), 0);
+    assert_eq!(sandbox.cluster_state(&id), "TERMINATED");
+}
