@@ -683,9 +683,7 @@ fn wait_on_a_terminal_shows_progress() {
     let id = sandbox.launch_cluster("cyi", &[]);
     let mut session = pty::spawn(&sandbox, &["stop-clusters", "--yes", "--wait"]);
     session.exp_string("waiting: 1 of 1 terminated").unwrap();
-    session
-        .exp_string("1 of 1 cluster(s) terminating.")
-        .unwrap();
+    session.exp_string("1 of 1 cluster(s) terminated.").unwrap();
     assert_eq!(pty::exit_code(session), 0);
     assert_eq!(sandbox.cluster_state(&id), "TERMINATED");
 }

@@ -475,11 +475,16 @@ fn show_results(ui: &mut Ui<'_>, results: &[ClusterResult], waited: bool) -> Res
         table.add_row(row);
     }
     ui.table(&table)?;
-    let stopping = results.iter().filter(|r| r.outcome.ok()).count();
-    let mut summary = format!("{stopping} of {} cluster(s) terminating", results.len());
+    // After --wait, success means gone, not merely accepted for termination.
+    let done = |r: &ClusterResult| {
+        r.outcome.ok() && (!waited || r.final_state.as_deref().is_some_and(is_terminated))
+    };
+    let verb = if waited { "terminated" } else { "terminating" };
+    let stopping = results.iter().filter(|r| done(r)).count();
+    let mut summary = format!("{stopping} of {} cluster(s) {verb}", results.len());
     let not: Vec<&str> = results
         .iter()
-        .filter(|r| !r.outcome.ok())
+        .filter(|r| !done(r))
         .map(|r| r.id.as_str())
         .collect();
     if !not.is_empty() {
