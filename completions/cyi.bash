@@ -25,6 +25,9 @@ _cyi() {
             cyi,help)
                 cmd="cyi__subcmd__help"
                 ;;
+            cyi,stop-clusters)
+                cmd="cyi__subcmd__stop__subcmd__clusters"
+                ;;
             cyi__subcmd__help,clusters)
                 cmd="cyi__subcmd__help__subcmd__clusters"
                 ;;
@@ -34,6 +37,9 @@ _cyi() {
             cyi__subcmd__help,help)
                 cmd="cyi__subcmd__help__subcmd__help"
                 ;;
+            cyi__subcmd__help,stop-clusters)
+                cmd="cyi__subcmd__help__subcmd__stop__subcmd__clusters"
+                ;;
             *)
                 ;;
         esac
@@ -41,7 +47,7 @@ _cyi() {
 
     case "${cmd}" in
         cyi)
-            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version clusters completions help"
+            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version clusters completions stop-clusters help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,7 +173,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__help)
-            opts="clusters completions help"
+            opts="clusters completions stop-clusters help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -215,6 +221,78 @@ _cyi() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cyi__subcmd__help__subcmd__stop__subcmd__clusters)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cyi__subcmd__stop__subcmd__clusters)
+            opts="-y -v -h -V --cluster-id --correlation-id --name-regex --force --wait --timeout --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cluster-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --correlation-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confirm-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

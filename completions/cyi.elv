@@ -36,6 +36,7 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand --version 'Print version'
             cand clusters 'List the environment''s active CYI clusters (read-only)'
             cand completions 'Print shell completions'
+            cand stop-clusters 'Terminate the environment''s active CYI clusters (shows the plan and asks first)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cyi;clusters'= {
@@ -74,14 +75,41 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cyi;stop-clusters'= {
+            cand --cluster-id 'Stop only this cluster (repeatable); it must exist, be active and have the environment''s cluster name'
+            cand --correlation-id 'Stop only the clusters tagged Correlation_Id=ID'
+            cand --name-regex 'Match cluster names with this regular expression instead of the exact cluster name (opt-in; not anchored)'
+            cand --timeout 'With --wait: give up after this many seconds'
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand --force 'Remove termination protection from protected targets and terminate them too'
+            cand --wait 'Wait until every target is TERMINATED (or TERMINATED_WITH_ERRORS)'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cyi;help'= {
             cand clusters 'List the environment''s active CYI clusters (read-only)'
             cand completions 'Print shell completions'
+            cand stop-clusters 'Terminate the environment''s active CYI clusters (shows the plan and asks first)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cyi;help;clusters'= {
         }
         &'cyi;help;completions'= {
+        }
+        &'cyi;help;stop-clusters'= {
         }
         &'cyi;help;help'= {
         }

@@ -39,6 +39,7 @@ complete -c cyi -n "__fish_cyi_needs_command" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_needs_command" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
@@ -66,6 +67,26 @@ complete -c cyi -n "__fish_cyi_using_subcommand completions" -l dry-run -d 'Show
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -s v -l verbose -d 'Show each AWS call on stderr'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions help" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions help" -f -a "completions" -d 'Print shell completions'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l cluster-id -d 'Stop only this cluster (repeatable); it must exist, be active and have the environment\'s cluster name' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l correlation-id -d 'Stop only the clusters tagged Correlation_Id=ID' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l name-regex -d 'Match cluster names with this regular expression instead of the exact cluster name (opt-in; not anchored)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l timeout -d 'With --wait: give up after this many seconds' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l force -d 'Remove termination protection from protected targets and terminate them too'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l wait -d 'Wait until every target is TERMINATED (or TERMINATED_WITH_ERRORS)'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions stop-clusters help" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions stop-clusters help" -f -a "completions" -d 'Print shell completions'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions stop-clusters help" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions stop-clusters help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

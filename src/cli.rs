@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::types::{ClusterId, Identifier};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "cyi",
@@ -77,6 +79,36 @@ pub enum Command {
 
     /// Print shell completions
     Completions(CompletionsArgs),
+
+    /// Terminate the environment's active CYI clusters (shows the plan and asks first)
+    StopClusters(StopClustersArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StopClustersArgs {
+    /// Stop only this cluster (repeatable); it must exist, be active and have the environment's cluster name
+    #[arg(long = "cluster-id", value_name = "ID")]
+    pub cluster_ids: Vec<ClusterId>,
+
+    /// Stop only the clusters tagged Correlation_Id=ID
+    #[arg(long, value_name = "ID")]
+    pub correlation_id: Option<Identifier>,
+
+    /// Match cluster names with this regular expression instead of the exact cluster name (opt-in; not anchored)
+    #[arg(long, value_name = "RE")]
+    pub name_regex: Option<String>,
+
+    /// Remove termination protection from protected targets and terminate them too
+    #[arg(long)]
+    pub force: bool,
+
+    /// Wait until every target is TERMINATED (or TERMINATED_WITH_ERRORS)
+    #[arg(long)]
+    pub wait: bool,
+
+    /// With --wait: give up after this many seconds
+    #[arg(long, value_name = "SECS", default_value_t = 1800, requires = "wait")]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -118,5 +150,64 @@ mod tests {
     fn completions_needs_a_known_shell() {
         assert!(parse(&["completions", "bash"]).is_ok());
         assert!(parse(&["completions", "tcsh"]).is_err());
+    }
+
+    fn stop_args(args: &[&str]) -> Result<StopClustersArgs, clap::Error> {
+        let cli = parse(
+            &std::iter::once("stop-clusters")
+                .chain(args.iter().copied())
+                .collect::<Vec<_>>(),
+        )?;
+        match cli.command {
+            Command::StopClusters(args) => Ok(args),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn stop_clusters_defaults() {
+        let args = stop_args(&[]).unwrap();
+        assert!(args.cluster_ids.is_empty());
+        assert!(args.correlation_id.is_none() && args.name_regex.is_none());
+        assert!(!args.force && !args.wait);
+        assert_eq!(args.timeout, 1800);
+    }
+
+    #[test]
+    fn stop_clusters_takes_repeated_cluster_ids_and_every_flag() {
+        let args = stop_args(&[
+            "--cluster-id",
+            "j-AAA",
+            "--cluster-id",
+            "j-BBB",
+            "--correlation-id",
+            "run 1",
+            "--name-regex",
+            "^cyi",
+            "--force",
+            "--wait",
+            "--timeout",
+            "60",
+            "--yes",
+        ])
+        .unwrap();
+        let ids: Vec<_> = args.cluster_ids.iter().map(ClusterId::as_str).collect();
+        assert_eq!(ids, ["j-AAA", "j-BBB"]);
+        assert_eq!(args.correlation_id.unwrap().as_str(), "run 1");
+        assert_eq!(args.name_regex.as_deref(), Some("^cyi"));
+        assert!(args.force && args.wait);
+        assert_eq!(args.timeout, 60);
+    }
+
+    #[test]
+    fn stop_clusters_rejects_bad_values() {
+        let err = stop_args(&["--cluster-id", "cyi"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+        assert!(err.to_string().contains("--cluster-id"), "{err}");
+        let err = stop_args(&["--correlation-id", ""]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+        assert!(stop_args(&["--wait", "--timeout", "soon"]).is_err());
+        let err = stop_args(&["--timeout", "60"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
     }
 }

@@ -41,6 +41,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCod
         let aws = Aws::connect(&settings.aws).await?;
         match &cli.command {
             Command::Clusters => commands::clusters::run(&settings, &aws, &mut ui).await,
+            Command::StopClusters(args) => {
+                commands::stop_clusters::run(&settings, args, &aws, &mut ui).await
+            }
             Command::Completions(_) => unreachable!("handled before the runtime starts"),
         }
     })
