@@ -37,7 +37,9 @@ impl Ui<'_> {
 
     /// A table: on stdout in table mode, on stderr when stdout is a JSON document.
     pub fn table(&mut self, table: &Table) -> Result<()> {
-        self.say(&table.to_string())
+        let text = table.to_string();
+        let trimmed: Vec<&str> = text.lines().map(str::trim_end).collect();
+        self.say(&trimmed.join("\n"))
     }
 
     /// The JSON document (only in JSON mode).
@@ -55,13 +57,23 @@ fn write_error(err: std::io::Error) -> Error {
     Error::io("cannot write the output", err)
 }
 
-/// A table with a header row, sized to the terminal when there is one.
+/// Below this many columns a terminal's reported width is not believed (a pty that
+/// reports 0 would squeeze every column to one character): the table keeps its width.
+const MIN_BELIEVABLE_WIDTH: u16 = 40;
+
+/// A table with a header row, wrapped to the terminal's width when there is a terminal
+/// that reports a believable one.
 pub fn table<const N: usize>(header: [&str; N]) -> Table {
     let mut table = Table::new();
-    table
-        .load_preset(presets::UTF8_HORIZONTAL_ONLY)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header);
+    table.load_preset(presets::NOTHING).set_header(header);
+    match table.width() {
+        Some(width) if width >= MIN_BELIEVABLE_WIDTH => {
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+        }
+        _ => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
     table
 }
 
