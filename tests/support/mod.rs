@@ -15,6 +15,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+pub mod rows;
+
 pub const MOTO_REQUIREMENT: &str = "moto[server]==5.2.1";
 pub const REGION: &str = "eu-west-2";
 
