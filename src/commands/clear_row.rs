@@ -202,20 +202,18 @@ pub async fn run(
     if let Some(forced) = &plan.forced {
         ui.say(forced)?;
     }
-    let entry_id = archive::new_id(Utc::now());
     ui.say(&format!(
         "Clearing deletes this row: {CLEARING_MEANS}{}.",
         current_step_suffix(&item)
     ))?;
     ui.say(&format!(
-        "A copy is kept first in {} as entry {entry_id}; `cyi restore-row --id {entry_id}` puts it back.",
+        "Before the delete, a copy is appended to the archive {}; `cyi restore-row` can put it back.",
         archive_path.display()
     ))?;
     report.item = Some(dynamodb::item_to_json(&item));
     report.cluster = Some(&cluster);
     report.forced = plan.forced.is_some();
     report.archive = Some(&archive_path);
-    report.entry_id = Some(&entry_id);
 
     if settings.dry_run {
         ui.say("dry run: nothing was changed")?;
@@ -227,6 +225,8 @@ pub async fn run(
         &format!("Clear the row of correlation id {correlation_id:?}"),
     )?;
 
+    let entry_id = archive::new_id(Utc::now());
+    report.entry_id = Some(&entry_id);
     let origin = Origin {
         environment: &settings.env_name,
         region: aws.region(),
@@ -250,7 +250,7 @@ pub async fn run(
             record_outcome(ui, &archive_path, &entry_id, true, None)?;
             report.deleted = true;
             ui.say(&format!(
-                "Cleared. To put the row back: cyi restore-row --id {entry_id}"
+                "Cleared. Archived as entry {entry_id}; to put the row back: cyi restore-row --id {entry_id}"
             ))?;
             ui.document(&report)?;
             Ok(ExitCode::SUCCESS)
