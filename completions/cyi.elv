@@ -35,11 +35,80 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand clusters 'List the environment''s active CYI clusters (read-only)'
+            cand clear-row 'Clear a run''s state row, after archiving it locally (undo with restore-row)'
+            cand restore-row 'Put a cleared row back from the local archive, or list the archive'
+            cand rows 'List the data product''s state rows, newest first (read-only)'
             cand completions 'Print shell completions'
             cand stop-clusters 'Terminate the environment''s active CYI clusters (shows the plan and asks first)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cyi;clusters'= {
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cyi;clear-row'= {
+            cand --correlation-id 'The run''s correlation id, exactly as stored (quotes, spaces and unicode are kept)'
+            cand --data-product 'The row''s DataProduct [default: the environment''s data_product, CYI]'
+            cand --archive 'Archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]'
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand --if-exists 'Succeed (exit 0) when there is no such row'
+            cand --force 'Clear even while the row is IN_PROGRESS and its cluster is still active'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cyi;restore-row'= {
+            cand --correlation-id 'Restore the latest archived deletion of this correlation id (with --list: show only its entries)'
+            cand --data-product 'The row''s DataProduct [default: the environment''s data_product, CYI]'
+            cand --id 'Restore this archive entry (its id as `--list` shows it)'
+            cand --archive 'Archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]'
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand --list 'Show the archive instead of restoring (no AWS call)'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cyi;rows'= {
+            cand --data-product 'The DataProduct whose rows to list [default: the environment''s data_product, CYI]'
+            cand --status 'Only rows with this Status'
             cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
             cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
             cand --region 'AWS region (overrides the environment''s)'
@@ -101,11 +170,20 @@ set edit:completion:arg-completer[cyi] = {|@words|
         }
         &'cyi;help'= {
             cand clusters 'List the environment''s active CYI clusters (read-only)'
+            cand clear-row 'Clear a run''s state row, after archiving it locally (undo with restore-row)'
+            cand restore-row 'Put a cleared row back from the local archive, or list the archive'
+            cand rows 'List the data product''s state rows, newest first (read-only)'
             cand completions 'Print shell completions'
             cand stop-clusters 'Terminate the environment''s active CYI clusters (shows the plan and asks first)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cyi;help;clusters'= {
+        }
+        &'cyi;help;clear-row'= {
+        }
+        &'cyi;help;restore-row'= {
+        }
+        &'cyi;help;rows'= {
         }
         &'cyi;help;completions'= {
         }

@@ -38,6 +38,9 @@ complete -c cyi -n "__fish_cyi_needs_command" -s v -l verbose -d 'Show each AWS 
 complete -c cyi -n "__fish_cyi_needs_command" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_needs_command" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "clear-row" -d 'Clear a run\'s state row, after archiving it locally (undo with restore-row)'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "restore-row" -d 'Put a cleared row back from the local archive, or list the archive'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "rows" -d 'List the data product\'s state rows, newest first (read-only)'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -54,6 +57,60 @@ complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l dry-run -d 'Show wh
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s v -l verbose -d 'Show each AWS call on stderr'
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l correlation-id -d 'The run\'s correlation id, exactly as stored (quotes, spaces and unicode are kept)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l data-product -d 'The row\'s DataProduct [default: the environment\'s data_product, CYI]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l archive -d 'Archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l if-exists -d 'Succeed (exit 0) when there is no such row'
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l force -d 'Clear even while the row is IN_PROGRESS and its cluster is still active'
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l correlation-id -d 'Restore the latest archived deletion of this correlation id (with --list: show only its entries)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l data-product -d 'The row\'s DataProduct [default: the environment\'s data_product, CYI]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l id -d 'Restore this archive entry (its id as `--list` shows it)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l archive -d 'Archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l list -d 'Show the archive instead of restoring (no AWS call)'
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -l data-product -d 'The DataProduct whose rows to list [default: the environment\'s data_product, CYI]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -l status -d 'Only rows with this Status' -r -f -a "IN_PROGRESS\t''
+COMPLETED\t''
+FAILED\t''
+CANCELLED\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -l region -d 'AWS region (overrides the environment\'s)' -r
@@ -86,7 +143,10 @@ complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l dry-run -d 'Sh
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s v -l verbose -d 'Show each AWS call on stderr'
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s V -l version -d 'Print version'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions stop-clusters help" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions stop-clusters help" -f -a "completions" -d 'Print shell completions'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions stop-clusters help" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters completions stop-clusters help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "clear-row" -d 'Clear a run\'s state row, after archiving it locally (undo with restore-row)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "restore-row" -d 'Put a cleared row back from the local archive, or list the archive'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "rows" -d 'List the data product\'s state rows, newest first (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "completions" -d 'Print shell completions'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

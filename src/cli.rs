@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
 use crate::types::{ClusterId, Identifier};
 
@@ -77,6 +77,15 @@ pub enum Command {
     /// List the environment's active CYI clusters (read-only)
     Clusters,
 
+    /// Clear a run's state row, after archiving it locally (undo with restore-row)
+    ClearRow(ClearRowArgs),
+
+    /// Put a cleared row back from the local archive, or list the archive
+    RestoreRow(RestoreRowArgs),
+
+    /// List the data product's state rows, newest first (read-only)
+    Rows(RowsArgs),
+
     /// Print shell completions
     Completions(CompletionsArgs),
 
@@ -109,6 +118,98 @@ pub struct StopClustersArgs {
     /// With --wait: give up after this many seconds
     #[arg(long, value_name = "SECS", default_value_t = 1800, requires = "wait")]
     pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ClearRowArgs {
+    /// The run's correlation id, exactly as stored (quotes, spaces and unicode are kept)
+    #[arg(long, value_name = "ID")]
+    pub correlation_id: Identifier,
+
+    /// The row's DataProduct [default: the environment's data_product, CYI]
+    #[arg(long, value_name = "NAME")]
+    pub data_product: Option<Identifier>,
+
+    /// Succeed (exit 0) when there is no such row
+    #[arg(long)]
+    pub if_exists: bool,
+
+    /// Clear even while the row is IN_PROGRESS and its cluster is still active
+    #[arg(long)]
+    pub force: bool,
+
+    /// Archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]
+    #[arg(long, value_name = "PATH")]
+    pub archive: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(group(
+    ArgGroup::new("which")
+        .required(true)
+        .multiple(true)
+        .args(["correlation_id", "id", "list"])
+))]
+pub struct RestoreRowArgs {
+    /// Restore the latest archived deletion of this correlation id (with --list: show only its entries)
+    #[arg(long, value_name = "ID")]
+    pub correlation_id: Option<Identifier>,
+
+    /// The row's DataProduct [default: the environment's data_product, CYI]
+    #[arg(
+        long,
+        value_name = "NAME",
+        requires = "correlation_id",
+        conflicts_with = "id"
+    )]
+    pub data_product: Option<Identifier>,
+
+    /// Restore this archive entry (its id as `--list` shows it)
+    #[arg(long, value_name = "ENTRY", conflicts_with_all = ["correlation_id", "list"])]
+    pub id: Option<Identifier>,
+
+    /// Show the archive instead of restoring (no AWS call)
+    #[arg(long)]
+    pub list: bool,
+
+    /// Archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]
+    #[arg(long, value_name = "PATH")]
+    pub archive: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RowsArgs {
+    /// The DataProduct whose rows to list [default: the environment's data_product, CYI]
+    #[arg(long, value_name = "NAME")]
+    pub data_product: Option<Identifier>,
+
+    /// Only rows with this Status
+    #[arg(long, value_enum, ignore_case = true)]
+    pub status: Option<RowStatus>,
+}
+
+/// The values the pipeline writes to a row's `Status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RowStatus {
+    #[value(name = "IN_PROGRESS")]
+    InProgress,
+    #[value(name = "COMPLETED")]
+    Completed,
+    #[value(name = "FAILED")]
+    Failed,
+    #[value(name = "CANCELLED")]
+    Cancelled,
+}
+
+impl RowStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowStatus::InProgress => "IN_PROGRESS",
+            RowStatus::Completed => "COMPLETED",
+            RowStatus::Failed => "FAILED",
+            RowStatus::Cancelled => "CANCELLED",
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -209,5 +310,64 @@ mod tests {
         assert!(stop_args(&["--wait", "--timeout", "soon"]).is_err());
         let err = stop_args(&["--timeout", "60"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+    }
+
+    #[test]
+    fn clear_row_keeps_the_id_exactly_and_rejects_empty() {
+        let cli = parse(&[
+            "clear-row",
+            "--correlation-id",
+            "a \"b\" $(c)\nd",
+            "--force",
+        ])
+        .unwrap();
+        let Command::ClearRow(args) = cli.command else {
+            panic!("not clear-row");
+        };
+        assert_eq!(args.correlation_id.as_str(), "a \"b\" $(c)\nd");
+        assert!(args.force && !args.if_exists && args.data_product.is_none());
+        let err = parse(&["clear-row", "--correlation-id", ""]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+        assert!(err.to_string().contains("--correlation-id"), "{err}");
+        let err = parse(&["clear-row", "--correlation-id", "x", "--data-product", ""]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+        let err = parse(&["clear-row"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+    }
+
+    #[test]
+    fn restore_row_needs_exactly_one_way_to_choose() {
+        assert!(parse(&["restore-row", "--list"]).is_ok());
+        assert!(parse(&["restore-row", "--id", "20261124T1-ab"]).is_ok());
+        assert!(
+            parse(&[
+                "restore-row",
+                "--correlation-id",
+                "c",
+                "--data-product",
+                "P"
+            ])
+            .is_ok()
+        );
+        assert!(parse(&["restore-row", "--list", "--correlation-id", "c"]).is_ok());
+        let err = parse(&["restore-row"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        let err = parse(&["restore-row", "--id", "x", "--correlation-id", "c"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+        let err = parse(&["restore-row", "--id", "x", "--list"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+        assert!(parse(&["restore-row", "--id", "x", "--data-product", "P"]).is_err());
+    }
+
+    #[test]
+    fn rows_status_is_one_of_the_pipelines() {
+        let cli = parse(&["rows", "--status", "in_progress"]).unwrap();
+        let Command::Rows(args) = cli.command else {
+            panic!("not rows");
+        };
+        assert_eq!(args.status.map(RowStatus::as_str), Some("IN_PROGRESS"));
+        let err = parse(&["rows", "--status", "DONE"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+        assert!(err.to_string().contains("FAILED"), "{err}");
     }
 }

@@ -1,5 +1,6 @@
 //! `cyi`: operate the CYI ingestion product on AWS.
 
+pub mod archive;
 pub mod aws;
 pub mod cli;
 pub mod commands;
@@ -33,6 +34,12 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCod
         err,
         format: settings.output,
     };
+    // The archive is a local file: listing it needs no region and no credentials.
+    if let Command::RestoreRow(args) = &cli.command
+        && args.list
+    {
+        return commands::restore_row::list(&mut ui, args);
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -44,6 +51,13 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCod
             Command::StopClusters(args) => {
                 commands::stop_clusters::run(&settings, args, &aws, &mut ui).await
             }
+            Command::ClearRow(args) => {
+                commands::clear_row::run(&settings, &aws, &mut ui, args).await
+            }
+            Command::RestoreRow(args) => {
+                commands::restore_row::run(&settings, &aws, &mut ui, args).await
+            }
+            Command::Rows(args) => commands::rows::run(&settings, &aws, &mut ui, args).await,
             Command::Completions(_) => unreachable!("handled before the runtime starts"),
         }
     })

@@ -2,6 +2,7 @@
 //! its typed clients from [`Aws`]. SDK errors become [`Error::Aws`] here, with the
 //! service's error code and message and a hint where the fix is known.
 
+pub mod dynamodb;
 pub mod emr;
 mod trace;
 

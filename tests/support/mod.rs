@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 pub mod pty;
+pub mod rows;
 
 pub const MOTO_REQUIREMENT: &str = "moto[server]==5.2.1";
 pub const REGION: &str = "eu-west-2";

@@ -1,0 +1,211 @@
+//! `cyi rows`: the data product's state rows, newest first, read-only.
+
+use std::cmp::Ordering;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::aws::Aws;
+use crate::aws::dynamodb::{self, Item};
+use crate::cli::RowsArgs;
+use crate::commands::clear_row::{display_text, epoch_millis};
+use crate::error::Result;
+use crate::render::{self, Ui};
+use crate::settings::Settings;
+
+/// One row as `cyi rows` shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowView {
+    pub correlation_id: String,
+    pub data_product: String,
+    pub status: Option<String>,
+    pub current_step: Option<String>,
+    pub run_id: Option<serde_json::Number>,
+    pub date: Option<String>,
+    pub cluster_id: Option<String>,
+    pub time_to_exist: Option<DateTime<Utc>>,
+}
+
+impl RowView {
+    pub fn of(item: &Item) -> RowView {
+        let text = |name| dynamodb::string(item, name).map(str::to_owned);
+        RowView {
+            correlation_id: text(dynamodb::HASH_KEY).unwrap_or_default(),
+            data_product: text(dynamodb::RANGE_KEY).unwrap_or_default(),
+            status: text("Status"),
+            current_step: text("CurrentStep"),
+            run_id: dynamodb::number(item, "Run_Id").and_then(|n| n.parse().ok()),
+            date: text("Date"),
+            cluster_id: text("Cluster_Id"),
+            time_to_exist: dynamodb::number(item, "TimeToExist").and_then(epoch_millis),
+        }
+    }
+}
+
+/// Newest first: by export Date, then Run_Id, then TimeToExist (all descending; a row
+/// lacking one sorts after rows that have it), then correlation id for a stable order.
+pub fn newest_first(a: &RowView, b: &RowView) -> Ordering {
+    fn desc<T: PartialOrd>(a: Option<T>, b: Option<T>) -> Ordering {
+        match (a, b) {
+            (Some(a), Some(b)) => b.partial_cmp(&a).unwrap_or(Ordering::Equal),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }
+    }
+    desc(a.date.as_deref(), b.date.as_deref())
+        .then_with(|| {
+            desc(
+                a.run_id.as_ref().and_then(serde_json::Number::as_f64),
+                b.run_id.as_ref().and_then(serde_json::Number::as_f64),
+            )
+        })
+        .then_with(|| desc(a.time_to_exist, b.time_to_exist))
+        .then_with(|| a.correlation_id.cmp(&b.correlation_id))
+}
+
+/// The JSON document of `cyi rows --output json`.
+#[derive(Debug, Serialize)]
+pub struct RowsReport<'a> {
+    pub environment: &'a str,
+    pub region: &'a str,
+    pub table: &'a str,
+    pub data_product: &'a str,
+    pub status: Option<&'a str>,
+    pub rows: Vec<RowView>,
+}
+
+pub async fn run(
+    settings: &Settings,
+    aws: &Aws,
+    ui: &mut Ui<'_>,
+    args: &RowsArgs,
+) -> Result<ExitCode> {
+    let data_product = args
+        .data_product
+        .as_ref()
+        .map_or(settings.data_product.as_str(), |d| d.as_str());
+    let status = args.status.map(|s| s.as_str());
+    let filter = dynamodb::rows_filter(data_product, status);
+    let items = dynamodb::scan_all(aws, &settings.table, &filter).await?;
+    let mut rows: Vec<RowView> = items.iter().map(RowView::of).collect();
+    rows.sort_by(newest_first);
+    if ui.json() {
+        ui.document(&RowsReport {
+            environment: &settings.env_name,
+            region: aws.region(),
+            table: &settings.table,
+            data_product,
+            status,
+            rows,
+        })?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let which = match status {
+        Some(status) => format!("{status} rows"),
+        None => "rows".to_owned(),
+    };
+    if rows.is_empty() {
+        ui.say(&format!(
+            "No {which} for DataProduct {data_product:?} in table {} ({}, {}).",
+            settings.table,
+            settings.env_name,
+            aws.region()
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut table = render::table([
+        "CORRELATION_ID",
+        "STATUS",
+        "CURRENT_STEP",
+        "RUN_ID",
+        "DATE",
+        "CLUSTER_ID",
+        "EXPIRES",
+    ]);
+    for row in &rows {
+        let text = |v: &Option<String>| v.as_deref().map(display_text).unwrap_or_default();
+        table.add_row([
+            display_text(&row.correlation_id),
+            text(&row.status),
+            text(&row.current_step),
+            row.run_id
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            text(&row.date),
+            text(&row.cluster_id),
+            row.time_to_exist.map(render::time).unwrap_or_default(),
+        ]);
+    }
+    ui.table(&table)?;
+    ui.say(&format!(
+        "{} {which} for DataProduct {data_product:?} in table {} ({}, {}).",
+        rows.len(),
+        settings.table,
+        settings.env_name,
+        aws.region()
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    fn view(cid: &str, date: Option<&str>, run: Option<&str>, ttl: Option<&str>) -> RowView {
+        let mut item = dynamodb::key(cid, "CYI");
+        if let Some(d) = date {
+            item.insert("Date".into(), AttributeValue::S(d.into()));
+        }
+        if let Some(r) = run {
+            item.insert("Run_Id".into(), AttributeValue::N(r.into()));
+        }
+        if let Some(t) = ttl {
+            item.insert("TimeToExist".into(), AttributeValue::N(t.into()));
+        }
+        RowView::of(&item)
+    }
+
+    #[test]
+    fn newest_date_then_highest_run_then_latest_expiry() {
+        let mut rows = [
+            view("old", Some("2021-03-01"), Some("9"), None),
+            view("none", None, None, None),
+            view("run2", Some("2021-04-01"), Some("2"), None),
+            view("run10", Some("2021-04-01"), Some("10"), None),
+            view(
+                "ttl-late",
+                Some("2021-04-01"),
+                Some("2"),
+                Some("1700000000000"),
+            ),
+            view("no-date", None, Some("50"), None),
+        ];
+        rows.sort_by(newest_first);
+        let order: Vec<&str> = rows.iter().map(|r| r.correlation_id.as_str()).collect();
+        assert_eq!(
+            order,
+            ["run10", "ttl-late", "run2", "old", "no-date", "none"]
+        );
+    }
+
+    #[test]
+    fn view_reads_the_pipeline_attributes() {
+        let mut item = dynamodb::key("c", "CYI");
+        item.insert("Status".into(), AttributeValue::S("FAILED".into()));
+        item.insert("Run_Id".into(), AttributeValue::N("3".into()));
+        item.insert(
+            "TimeToExist".into(),
+            AttributeValue::N("1700000000000".into()),
+        );
+        let row = RowView::of(&item);
+        assert_eq!(row.status.as_deref(), Some("FAILED"));
+        let json = serde_json::to_value(&row).unwrap();
+        assert_eq!(json["run_id"], 3);
+        assert_eq!(json["time_to_exist"], "2023-11-14T22:13:20Z");
+        assert_eq!(json["cluster_id"], serde_json::Value::Null);
+    }
+}
