@@ -6,6 +6,7 @@ pub mod commands;
 pub mod confirm;
 pub mod error;
 pub mod generation;
+pub mod launch;
 pub mod render;
 pub mod settings;
 pub mod types;
@@ -41,6 +42,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCod
         let aws = Aws::connect(&settings.aws).await?;
         match &cli.command {
             Command::Clusters => commands::clusters::run(&settings, &aws, &mut ui).await,
+            Command::StartCluster(args) => {
+                commands::start_cluster::run(&settings, &aws, &mut ui, args).await
+            }
             Command::Completions(_) => unreachable!("handled before the runtime starts"),
         }
     })

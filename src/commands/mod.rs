@@ -1,3 +1,4 @@
 //! One module per subcommand: gather facts, decide (pure), confirm, execute.
 
 pub mod clusters;
+pub mod start_cluster;
