@@ -691,7 +691,10 @@ fn show_plan(ui: &mut Ui<'_>, report: &Report<'_>) -> Result<()> {
         "Launch cluster '{}' in {} (account {}, {})",
         report.cluster_name, report.environment, report.account, report.region
     ))?;
-    let mut facts = render::table(["", ""]);
+    let mut facts = comfy_table::Table::new();
+    facts
+        .load_preset(comfy_table::presets::NOTHING)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
     facts.add_row(["correlation id", report.correlation_id]);
     let dates = match (&report.start_date, report.backfill_days) {
         (Some(start), Some(days)) => format!(
