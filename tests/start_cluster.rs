@@ -822,3 +822,108 @@ fn launch_reports_id_and_arn_and_wait_follows_to_waiting() {
         out.stderr
     );
 }
+
+fn lock_item(sandbox: &Sandbox) -> Option<std::collections::HashMap<String, AttributeValue>> {
+    sandbox
+        .block_on(
+            sandbox
+                .dynamodb()
+                .get_item()
+                .table_name(TABLE)
+                .key("Correlation_Id", AttributeValue::S("run-1".into()))
+                .key(
+                    "DataProduct",
+                    AttributeValue::S("CYI#start-cluster-lock".into()),
+                )
+                .send(),
+        )
+        .unwrap()
+        .item
+}
+
+#[test]
+fn a_held_launch_lock_refuses_and_an_expired_one_does_not() {
+    let sandbox = Sandbox::start();
+    let world = world(&sandbox);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let s = |v: &str| AttributeValue::S(v.into());
+    let lock = |expires: u64| {
+        sandbox
+            .block_on(
+                sandbox
+                    .dynamodb()
+                    .put_item()
+                    .table_name(TABLE)
+                    .item("Correlation_Id", s("run-1"))
+                    .item("DataProduct", s("CYI#start-cluster-lock"))
+                    .item("Owner", s("someone-else"))
+                    .item("Since", s("2021-04-01T00:00:00+00:00"))
+                    .item("ExpiresAt", AttributeValue::N(expires.to_string()))
+                    .send(),
+            )
+            .unwrap();
+        sandbox.clear_calls();
+    };
+
+    lock(now + 300);
+    let out = start(&sandbox, &[&world.password], &[]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("lock held by someone-else"),
+        "{}",
+        out.stderr
+    );
+    assert!(sandbox.calls_of("RunJobFlow").is_empty());
+
+    lock(now - 1);
+    let out = start(&sandbox, &[&world.password], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(sandbox.calls_of("RunJobFlow").len(), 1);
+    assert!(
+        lock_item(&sandbox).is_none(),
+        "the lock is removed after the launch"
+    );
+}
+
+#[test]
+fn concurrent_starts_for_one_id_launch_one_cluster() {
+    let sandbox = Sandbox::start();
+    let world = world(&sandbox);
+    let config = fixture("cluster-config");
+    let commands: Vec<assert_cmd::Command> = (0..3)
+        .map(|_| {
+            let mut cmd = sandbox.cyi();
+            cmd.args([
+                "start-cluster",
+                "--export-date",
+                EXPORT_DATE,
+                "--correlation-id",
+                "run-1",
+                "--input-bucket",
+                INPUT_BUCKET,
+                "--cluster-config",
+                config.to_str().unwrap(),
+                "--yes",
+            ]);
+            cmd
+        })
+        .collect();
+    let outputs: Vec<std::process::Output> = std::thread::scope(|scope| {
+        let handles: Vec<_> = commands
+            .into_iter()
+            .map(|mut cmd| scope.spawn(move || cmd.output().unwrap()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut codes: Vec<i32> = outputs.iter().map(|o| o.status.code().unwrap()).collect();
+    codes.sort();
+    for o in &outputs {
+        let text = String::from_utf8_lossy(&o.stdout) + String::from_utf8_lossy(&o.stderr);
+        assert!(!text.contains(&world.password));
+    }
+    assert_eq!(codes, [0, 1, 1], "{outputs:?}");
+    assert_eq!(sandbox.calls_of("RunJobFlow").len(), 1);
+}

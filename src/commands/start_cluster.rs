@@ -17,7 +17,7 @@ use crate::cli::StartClusterArgs;
 use crate::confirm;
 use crate::error::{Error, Result};
 use crate::launch::model::RunJobFlow;
-use crate::launch::{self, RunParams, secrets, source, to_sdk};
+use crate::launch::{self, RunParams, lock, secrets, source, to_sdk};
 use crate::render::{self, Ui};
 use crate::settings::{ClusterConfigSource, Settings};
 use crate::types::Day;
@@ -447,26 +447,22 @@ pub async fn run(
         ),
     )?;
 
-    // TODO(issue 7): this re-check narrows, but does not close, the window in which two
-    // concurrent runs with the same correlation id both launch; it needs a lock
-    // (e.g. a conditional write) taken before RunJobFlow.
-    if !args.force {
-        let tagged = tagged_clusters(aws, settings, &inputs.run.correlation_id).await?;
-        if let Some(cluster) = tagged.first() {
-            return Err(Error::refused(
-                format!(
-                    "cluster {} ({}) started for this correlation id while this command ran; nothing was launched",
-                    cluster.id, cluster.state
-                ),
-                None,
-            ));
-        }
+    // Two runs for the same id must not both launch: the lock serialises them, and the
+    // holder looks once more for a cluster a run before it has just launched.
+    let lock = lock::acquire(
+        aws,
+        &settings.table,
+        &settings.data_product,
+        &inputs.run.correlation_id,
+        Utc::now(),
+    )
+    .await?;
+    let launched = launch_locked(aws, settings, &inputs, &request, args.force).await;
+    let released = lock.release(aws).await;
+    let out = launched?;
+    if let Err(err) = released {
+        ui.note(&format!("warning: the launch lock was not removed: {err}"))?;
     }
-
-    let out = to_sdk::run_job_flow(&request, aws.emr.run_job_flow())
-        .send()
-        .await
-        .map_err(|e| aws_error("emr:RunJobFlow", e))?;
     let cluster_id = out.job_flow_id().unwrap_or_default().to_owned();
     report.cluster_id = Some(cluster_id.clone());
     report.cluster_arn = out.cluster_arn().map(str::to_owned);
@@ -503,6 +499,32 @@ pub async fn run(
     }
     ui.document(&report)?;
     Ok(code)
+}
+
+/// The last check and the launch, while holding the lock.
+async fn launch_locked(
+    aws: &Aws,
+    settings: &Settings,
+    inputs: &Inputs,
+    request: &RunJobFlow,
+    force: bool,
+) -> Result<aws_sdk_emr::operation::run_job_flow::RunJobFlowOutput> {
+    if !force {
+        let tagged = tagged_clusters(aws, settings, &inputs.run.correlation_id).await?;
+        if let Some(cluster) = tagged.first() {
+            return Err(Error::refused(
+                format!(
+                    "cluster {} ({}) was started for this correlation id while this command ran; nothing was launched",
+                    cluster.id, cluster.state
+                ),
+                None,
+            ));
+        }
+    }
+    to_sdk::run_job_flow(request, aws.emr.run_job_flow())
+        .send()
+        .await
+        .map_err(|e| aws_error("emr:RunJobFlow", e))
 }
 
 /// Follows the cluster until it is up (WAITING/RUNNING) or has ended.
@@ -691,10 +713,7 @@ fn show_plan(ui: &mut Ui<'_>, report: &Report<'_>) -> Result<()> {
         "Launch cluster '{}' in {} (account {}, {})",
         report.cluster_name, report.environment, report.account, report.region
     ))?;
-    let mut facts = comfy_table::Table::new();
-    facts
-        .load_preset(comfy_table::presets::NOTHING)
-        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    let mut facts = PlanLines::default();
     facts.add_row(["correlation id", report.correlation_id]);
     let dates = match (&report.start_date, report.backfill_days) {
         (Some(start), Some(days)) => format!(
@@ -757,7 +776,7 @@ fn show_plan(ui: &mut Ui<'_>, report: &Report<'_>) -> Result<()> {
         })
         .collect();
     facts.add_row(["tags", &tags.join(", ")]);
-    ui.table(&facts)?;
+    ui.say(&facts.text())?;
     let mut checks = render::table(["CHECK", "RESULT", "DETAIL"]);
     for check in report.checks {
         let outcome = match check.outcome {
@@ -769,6 +788,28 @@ fn show_plan(ui: &mut Ui<'_>, report: &Report<'_>) -> Result<()> {
         checks.add_row([check.name, outcome, &check.detail]);
     }
     ui.table(&checks)
+}
+
+/// Label-value lines; a value of several lines is indented under its first.
+#[derive(Default)]
+struct PlanLines(Vec<(String, String)>);
+
+impl PlanLines {
+    fn add_row(&mut self, [label, value]: [&str; 2]) {
+        self.0.push((label.to_owned(), value.to_owned()));
+    }
+
+    fn text(&self) -> String {
+        let width = self.0.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+        let mut out = Vec::new();
+        for (label, value) in &self.0 {
+            for (i, line) in value.lines().enumerate() {
+                let label = if i == 0 { label.as_str() } else { "" };
+                out.push(format!("  {label:<width$}  {line}"));
+            }
+        }
+        out.join("\n")
+    }
 }
 
 fn lines_or_none(lines: &[String]) -> String {

@@ -1,6 +1,7 @@
 //! The cluster config: reading the launcher's four files, the RunJobFlow model they
 //! fill, the metastore secret, and the run's own arguments and tags.
 
+pub mod lock;
 pub mod model;
 pub mod secrets;
 pub mod source;
