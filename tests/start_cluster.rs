@@ -927,3 +927,36 @@ fn concurrent_starts_for_one_id_launch_one_cluster() {
     assert_eq!(codes, [0, 1, 1], "{outputs:?}");
     assert_eq!(sandbox.calls_of("RunJobFlow").len(), 1);
 }
+
+#[test]
+fn wait_reports_a_cluster_that_ended_at_once() {
+    let sandbox = Sandbox::start();
+    let world = world(&sandbox);
+    // Without steps and with KeepJobFlowAliveWhenNoSteps false, the cluster ends at once.
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["cluster.yaml", "configurations.yaml", "instances.yaml"] {
+        std::fs::copy(fixture("cluster-config").join(name), dir.path().join(name)).unwrap();
+    }
+    let args = [
+        "start-cluster",
+        "--export-date",
+        EXPORT_DATE,
+        "--correlation-id",
+        "run-1",
+        "--input-bucket",
+        INPUT_BUCKET,
+        "--cluster-config",
+        dir.path().to_str().unwrap(),
+        "--yes",
+        "--wait",
+    ];
+    let out = run(&sandbox, &[&world.password], &args);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let id = cluster_id(&out);
+    assert!(
+        out.stderr.contains(&format!("cluster {id} is TERMINATED")),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(sandbox.cluster_state(&id), "TERMINATED");
+}

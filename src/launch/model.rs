@@ -195,7 +195,7 @@ impl<'de, E: SdkEnum> Deserialize<'de> for Enum<E> {
             })
         } else {
             Err(serde::de::Error::custom(format!(
-                "'{value}' is not a {}; expected one of {}",
+                "'{value}' is not a valid {}; expected one of {}",
                 E::NAME,
                 E::values().join(", ")
             )))

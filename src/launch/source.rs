@@ -260,7 +260,7 @@ mod tests {
         ]);
         assert!(
             text.starts_with(
-                "steps.yaml: Steps[0].ActionOnFailure: 'EXPLODE' is not a ActionOnFailure"
+                "steps.yaml: Steps[0].ActionOnFailure: 'EXPLODE' is not a valid ActionOnFailure"
             ),
             "{text}"
         );
