@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'cyi' -ScriptBlock {
             [CompletionResult]::new('clear-row', 'clear-row', [CompletionResultType]::ParameterValue, 'Clear a run''s state row, after archiving it locally (undo with restore-row)')
             [CompletionResult]::new('restore-row', 'restore-row', [CompletionResultType]::ParameterValue, 'Put a cleared row back from the local archive, or list the archive')
             [CompletionResult]::new('rows', 'rows', [CompletionResultType]::ParameterValue, 'List the data product''s state rows, newest first (read-only)')
+            [CompletionResult]::new('start-cluster', 'start-cluster', [CompletionResultType]::ParameterValue, 'Launch the CYI cluster for an export date, as the launcher would, after checking the run')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('stop-clusters', 'stop-clusters', [CompletionResultType]::ParameterValue, 'Terminate the environment''s active CYI clusters (shows the plan and asks first)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -134,6 +135,34 @@ Register-ArgumentCompleter -Native -CommandName 'cyi' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'cyi;start-cluster' {
+            [CompletionResult]::new('--export-date', '--export-date', [CompletionResultType]::ParameterName, 'The day whose files to load')
+            [CompletionResult]::new('--correlation-id', '--correlation-id', [CompletionResultType]::ParameterName, 'The run''s id: the state row''s key and the cluster''s Correlation_Id tag')
+            [CompletionResult]::new('--start-date', '--start-date', [CompletionResultType]::ParameterName, 'Load every day from this one up to the export date (a historical backfill)')
+            [CompletionResult]::new('--s3-prefix', '--s3-prefix', [CompletionResultType]::ParameterName, 'Input prefix handed to the steps [default: <cluster_name>/<export-date>]')
+            [CompletionResult]::new('--input-bucket', '--input-bucket', [CompletionResultType]::ParameterName, 'Bucket holding the input files (overrides the environment''s input_bucket)')
+            [CompletionResult]::new('--cluster-config', '--cluster-config', [CompletionResultType]::ParameterName, 'The launcher''s four YAML files (overrides the environment''s cluster_config)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long --wait follows the cluster')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (overrides the environment''s)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS shared-config profile (overrides the environment''s)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)')
+            [CompletionResult]::new('--confirm-env', '--confirm-env', [CompletionResultType]::ParameterName, 'Name the protected environment being changed, in place of typing it at the prompt')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or one JSON document on stdout')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Launch even when a check fails (a finished or running run, no input data)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'After launch, follow the cluster until it is WAITING/RUNNING or has ended')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (a protected environment also needs --confirm-env)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (a protected environment also needs --confirm-env)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be done and change nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each AWS call on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each AWS call on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'cyi;completions' {
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]')
@@ -183,6 +212,7 @@ Register-ArgumentCompleter -Native -CommandName 'cyi' -ScriptBlock {
             [CompletionResult]::new('clear-row', 'clear-row', [CompletionResultType]::ParameterValue, 'Clear a run''s state row, after archiving it locally (undo with restore-row)')
             [CompletionResult]::new('restore-row', 'restore-row', [CompletionResultType]::ParameterValue, 'Put a cleared row back from the local archive, or list the archive')
             [CompletionResult]::new('rows', 'rows', [CompletionResultType]::ParameterValue, 'List the data product''s state rows, newest first (read-only)')
+            [CompletionResult]::new('start-cluster', 'start-cluster', [CompletionResultType]::ParameterValue, 'Launch the CYI cluster for an export date, as the launcher would, after checking the run')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
             [CompletionResult]::new('stop-clusters', 'stop-clusters', [CompletionResultType]::ParameterValue, 'Terminate the environment''s active CYI clusters (shows the plan and asks first)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -198,6 +228,9 @@ Register-ArgumentCompleter -Native -CommandName 'cyi' -ScriptBlock {
             break
         }
         'cyi;help;rows' {
+            break
+        }
+        'cyi;help;start-cluster' {
             break
         }
         'cyi;help;completions' {

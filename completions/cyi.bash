@@ -34,6 +34,9 @@ _cyi() {
             cyi,rows)
                 cmd="cyi__subcmd__rows"
                 ;;
+            cyi,start-cluster)
+                cmd="cyi__subcmd__start__subcmd__cluster"
+                ;;
             cyi,stop-clusters)
                 cmd="cyi__subcmd__stop__subcmd__clusters"
                 ;;
@@ -55,6 +58,9 @@ _cyi() {
             cyi__subcmd__help,rows)
                 cmd="cyi__subcmd__help__subcmd__rows"
                 ;;
+            cyi__subcmd__help,start-cluster)
+                cmd="cyi__subcmd__help__subcmd__start__subcmd__cluster"
+                ;;
             cyi__subcmd__help,stop-clusters)
                 cmd="cyi__subcmd__help__subcmd__stop__subcmd__clusters"
                 ;;
@@ -65,7 +71,7 @@ _cyi() {
 
     case "${cmd}" in
         cyi)
-            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version clusters clear-row restore-row rows completions stop-clusters help"
+            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version clusters clear-row restore-row rows start-cluster completions stop-clusters help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -245,7 +251,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__help)
-            opts="clusters clear-row restore-row rows completions stop-clusters help"
+            opts="clusters clear-row restore-row rows start-cluster completions stop-clusters help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -329,6 +335,20 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__help__subcmd__rows)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cyi__subcmd__help__subcmd__start__subcmd__cluster)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -427,6 +447,76 @@ _cyi() {
                     ;;
                 --status)
                     COMPREPLY=($(compgen -W "IN_PROGRESS COMPLETED FAILED CANCELLED" -- "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confirm-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cyi__subcmd__start__subcmd__cluster)
+            opts="-y -v -h -V --export-date --correlation-id --start-date --s3-prefix --input-bucket --cluster-config --force --wait --timeout --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --export-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --correlation-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-date)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --s3-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input-bucket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --env)

@@ -38,6 +38,7 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand clear-row 'Clear a run''s state row, after archiving it locally (undo with restore-row)'
             cand restore-row 'Put a cleared row back from the local archive, or list the archive'
             cand rows 'List the data product''s state rows, newest first (read-only)'
+            cand start-cluster 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
             cand completions 'Print shell completions'
             cand stop-clusters 'Terminate the environment''s active CYI clusters (shows the plan and asks first)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -126,6 +127,33 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cyi;start-cluster'= {
+            cand --export-date 'The day whose files to load'
+            cand --correlation-id 'The run''s id: the state row''s key and the cluster''s Correlation_Id tag'
+            cand --start-date 'Load every day from this one up to the export date (a historical backfill)'
+            cand --s3-prefix 'Input prefix handed to the steps [default: <cluster_name>/<export-date>]'
+            cand --input-bucket 'Bucket holding the input files (overrides the environment''s input_bucket)'
+            cand --cluster-config 'The launcher''s four YAML files (overrides the environment''s cluster_config)'
+            cand --timeout 'How long --wait follows the cluster'
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand --force 'Launch even when a check fails (a finished or running run, no input data)'
+            cand --wait 'After launch, follow the cluster until it is WAITING/RUNNING or has ended'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cyi;completions'= {
             cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
             cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
@@ -173,6 +201,7 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand clear-row 'Clear a run''s state row, after archiving it locally (undo with restore-row)'
             cand restore-row 'Put a cleared row back from the local archive, or list the archive'
             cand rows 'List the data product''s state rows, newest first (read-only)'
+            cand start-cluster 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
             cand completions 'Print shell completions'
             cand stop-clusters 'Terminate the environment''s active CYI clusters (shows the plan and asks first)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -184,6 +213,8 @@ set edit:completion:arg-completer[cyi] = {|@words|
         &'cyi;help;restore-row'= {
         }
         &'cyi;help;rows'= {
+        }
+        &'cyi;help;start-cluster'= {
         }
         &'cyi;help;completions'= {
         }

@@ -41,6 +41,7 @@ complete -c cyi -n "__fish_cyi_needs_command" -f -a "clusters" -d 'List the envi
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "clear-row" -d 'Clear a run\'s state row, after archiving it locally (undo with restore-row)'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "restore-row" -d 'Put a cleared row back from the local archive, or list the archive'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "rows" -d 'List the data product\'s state rows, newest first (read-only)'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -111,6 +112,28 @@ complete -c cyi -n "__fish_cyi_using_subcommand rows" -l dry-run -d 'Show what w
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -s v -l verbose -d 'Show each AWS call on stderr'
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l export-date -d 'The day whose files to load' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l correlation-id -d 'The run\'s id: the state row\'s key and the cluster\'s Correlation_Id tag' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l start-date -d 'Load every day from this one up to the export date (a historical backfill)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l s3-prefix -d 'Input prefix handed to the steps [default: <cluster_name>/<export-date>]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l input-bucket -d 'Bucket holding the input files (overrides the environment\'s input_bucket)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l cluster-config -d 'The launcher\'s four YAML files (overrides the environment\'s cluster_config)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l timeout -d 'How long --wait follows the cluster' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l force -d 'Launch even when a check fails (a finished or running run, no input data)'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l wait -d 'After launch, follow the cluster until it is WAITING/RUNNING or has ended'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -l region -d 'AWS region (overrides the environment\'s)' -r
@@ -143,10 +166,11 @@ complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l dry-run -d 'Sh
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s v -l verbose -d 'Show each AWS call on stderr'
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s V -l version -d 'Print version'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "clear-row" -d 'Clear a run\'s state row, after archiving it locally (undo with restore-row)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "restore-row" -d 'Put a cleared row back from the local archive, or list the archive'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "rows" -d 'List the data product\'s state rows, newest first (read-only)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "completions" -d 'Print shell completions'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows completions stop-clusters help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "clear-row" -d 'Clear a run\'s state row, after archiving it locally (undo with restore-row)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "restore-row" -d 'Put a cleared row back from the local archive, or list the archive'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "rows" -d 'List the data product\'s state rows, newest first (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "completions" -d 'Print shell completions'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
-use crate::types::{ClusterId, Identifier};
+use crate::settings::ClusterConfigSource;
+use crate::types::{ClusterId, CorrelationId, Day, Identifier};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -85,6 +86,8 @@ pub enum Command {
 
     /// List the data product's state rows, newest first (read-only)
     Rows(RowsArgs),
+    /// Launch the CYI cluster for an export date, as the launcher would, after checking the run
+    StartCluster(StartClusterArgs),
 
     /// Print shell completions
     Completions(CompletionsArgs),
@@ -210,6 +213,45 @@ impl RowStatus {
             RowStatus::Cancelled => "CANCELLED",
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct StartClusterArgs {
+    /// The day whose files to load
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub export_date: Day,
+
+    /// The run's id: the state row's key and the cluster's Correlation_Id tag
+    #[arg(long, value_name = "ID")]
+    pub correlation_id: CorrelationId,
+
+    /// Load every day from this one up to the export date (a historical backfill)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub start_date: Option<Day>,
+
+    /// Input prefix handed to the steps [default: <cluster_name>/<export-date>]
+    #[arg(long, value_name = "PREFIX")]
+    pub s3_prefix: Option<String>,
+
+    /// Bucket holding the input files (overrides the environment's input_bucket)
+    #[arg(long, value_name = "BUCKET")]
+    pub input_bucket: Option<String>,
+
+    /// The launcher's four YAML files (overrides the environment's cluster_config)
+    #[arg(long, value_name = "DIR|s3://BUCKET/PREFIX", value_parser = ClusterConfigSource::parse)]
+    pub cluster_config: Option<ClusterConfigSource>,
+
+    /// Launch even when a check fails (a finished or running run, no input data)
+    #[arg(long)]
+    pub force: bool,
+
+    /// After launch, follow the cluster until it is WAITING/RUNNING or has ended
+    #[arg(long)]
+    pub wait: bool,
+
+    /// How long --wait follows the cluster
+    #[arg(long, value_name = "SECS", default_value_t = 3600, requires = "wait")]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Args)]
@@ -369,5 +411,73 @@ mod tests {
         let err = parse(&["rows", "--status", "DONE"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
         assert!(err.to_string().contains("FAILED"), "{err}");
+    }
+
+    #[test]
+    fn start_cluster_needs_a_date_and_an_id() {
+        let cli = parse(&[
+            "start-cluster",
+            "--export-date",
+            "2021-04-01",
+            "--correlation-id",
+            "run 1",
+            "--start-date",
+            "2021-03-30",
+            "--cluster-config",
+            "s3://cfg/emr/cyi",
+            "--wait",
+            "--timeout",
+            "60",
+        ])
+        .unwrap();
+        let Command::StartCluster(args) = cli.command else {
+            panic!("not start-cluster");
+        };
+        assert_eq!(args.export_date.to_string(), "2021-04-01");
+        assert_eq!(args.correlation_id.as_str(), "run 1");
+        assert_eq!(args.start_date.unwrap().to_string(), "2021-03-30");
+        assert!(matches!(
+            args.cluster_config,
+            Some(ClusterConfigSource::S3 { .. })
+        ));
+        assert!(args.wait && !args.force);
+        assert_eq!(args.timeout, 60);
+
+        for argv in [
+            &["start-cluster", "--correlation-id", "x"][..],
+            &["start-cluster", "--export-date", "2021-04-01"][..],
+            &[
+                "start-cluster",
+                "--export-date",
+                "2021-02-30",
+                "--correlation-id",
+                "x",
+            ][..],
+            &[
+                "start-cluster",
+                "--export-date",
+                "2021-04-01",
+                "--correlation-id",
+                "a;b",
+            ][..],
+            &[
+                "start-cluster",
+                "--export-date",
+                "2021-04-01",
+                "--correlation-id",
+                "",
+            ][..],
+            &[
+                "start-cluster",
+                "--export-date",
+                "2021-04-01",
+                "--correlation-id",
+                "x",
+                "--timeout",
+                "5",
+            ][..],
+        ] {
+            assert!(parse(argv).is_err(), "{argv:?} accepted");
+        }
     }
 }

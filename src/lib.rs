@@ -7,6 +7,7 @@ pub mod commands;
 pub mod confirm;
 pub mod error;
 pub mod generation;
+pub mod launch;
 pub mod render;
 pub mod settings;
 pub mod types;
@@ -58,6 +59,9 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCod
                 commands::restore_row::run(&settings, &aws, &mut ui, args).await
             }
             Command::Rows(args) => commands::rows::run(&settings, &aws, &mut ui, args).await,
+            Command::StartCluster(args) => {
+                commands::start_cluster::run(&settings, &aws, &mut ui, args).await
+            }
             Command::Completions(_) => unreachable!("handled before the runtime starts"),
         }
     })

@@ -161,3 +161,80 @@ mod tests {
         }
     }
 }
+
+/// A correlation id for a new run: it becomes an EMR tag value, so 1 to 256 characters
+/// of those EMR allows in tag values (letters, digits, whitespace, `_ . : / = + - @`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CorrelationId(String);
+
+impl CorrelationId {
+    pub const MAX_CHARS: usize = 256;
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for CorrelationId {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let chars = s.chars().count();
+        if chars == 0 {
+            return Err("must not be empty".into());
+        }
+        if chars > Self::MAX_CHARS {
+            return Err(format!(
+                "is {chars} characters long; EMR tag values are at most {} characters",
+                Self::MAX_CHARS
+            ));
+        }
+        if let Some(bad) = s
+            .chars()
+            .find(|c| !(c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(*c)))
+        {
+            return Err(format!(
+                "contains {bad:?}; EMR tag values allow only letters, digits, whitespace and _ . : / = + - @"
+            ));
+        }
+        Ok(CorrelationId(s.to_owned()))
+    }
+}
+
+impl fmt::Display for CorrelationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod correlation_id_tests {
+    use super::*;
+
+    #[test]
+    fn correlation_ids_follow_the_emr_tag_rules() {
+        for good in [
+            "a",
+            "run_2021-04-01T00:00",
+            "x y/z=+@.",
+            "ünï",
+            &"x".repeat(256),
+        ] {
+            assert!(good.parse::<CorrelationId>().is_ok(), "{good:?}");
+        }
+        assert_eq!(
+            "".parse::<CorrelationId>().unwrap_err(),
+            "must not be empty"
+        );
+        assert!(
+            "x".repeat(257)
+                .parse::<CorrelationId>()
+                .unwrap_err()
+                .contains("257 characters")
+        );
+        for bad in ["a\"b", "it's", "$(x)", "a;b", "a*b"] {
+            let err = bad.parse::<CorrelationId>().unwrap_err();
+            assert!(err.contains("EMR tag values allow"), "{bad}: {err}");
+        }
+    }
+}

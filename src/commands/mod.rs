@@ -4,4 +4,5 @@ pub mod clear_row;
 pub mod clusters;
 pub mod restore_row;
 pub mod rows;
+pub mod start_cluster;
 pub mod stop_clusters;

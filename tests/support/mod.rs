@@ -293,3 +293,4 @@ fn run(cmd: &mut StdCommand) {
     let status = cmd.status().unwrap();
     assert!(status.success(), "{cmd:?} failed: {status}");
 }
+pub mod start;
