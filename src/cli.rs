@@ -524,4 +524,63 @@ mod tests {
             assert!(parse(argv).is_err(), "{argv:?} accepted");
         }
     }
+    #[test]
+    fn status_takes_an_optional_id() {
+        let cli = parse(&["status"]).unwrap();
+        let Command::Status(args) = cli.command else {
+            panic!("not status");
+        };
+        assert!(args.correlation_id.is_none());
+        let cli = parse(&["status", "--correlation-id", "it's 1"]).unwrap();
+        let Command::Status(args) = cli.command else {
+            panic!("not status");
+        };
+        assert_eq!(args.correlation_id.unwrap().as_str(), "it's 1");
+        let err = parse(&["status", "--correlation-id", ""]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+    }
+
+    #[test]
+    fn restart_needs_an_id_and_archive_only_with_fresh() {
+        let cli = parse(&[
+            "restart",
+            "--correlation-id",
+            "run-1",
+            "--fresh",
+            "--archive",
+            "/tmp/a.jsonl",
+            "--input-bucket",
+            "in",
+            "--cluster-config",
+            "./cfg",
+            "--wait",
+            "--timeout",
+            "60",
+        ])
+        .unwrap();
+        let Command::Restart(args) = cli.command else {
+            panic!("not restart");
+        };
+        assert_eq!(args.correlation_id.as_str(), "run-1");
+        assert!(args.fresh && args.wait);
+        assert_eq!(args.timeout, 60);
+        assert_eq!(args.input_bucket.as_deref(), Some("in"));
+        assert!(matches!(
+            args.cluster_config,
+            Some(ClusterConfigSource::Local(_))
+        ));
+        let cli = parse(&["restart", "--correlation-id", "run-1"]).unwrap();
+        let Command::Restart(args) = cli.command else {
+            panic!("not restart");
+        };
+        assert!(!args.fresh && !args.wait && args.archive.is_none());
+
+        let err = parse(&["restart"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        let err = parse(&["restart", "--correlation-id", "r", "--archive", "a"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        let err = parse(&["restart", "--correlation-id", "a;b"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+        assert!(parse(&["restart", "--correlation-id", "r", "--timeout", "5"]).is_err());
+    }
 }

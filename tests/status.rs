@@ -173,7 +173,10 @@ fn the_environment_view_flags_a_stale_in_progress_row() {
 
     let out = sandbox.cyi().arg("status").assert().success();
     let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    let stale_line = text.lines().find(|l| l.trim_start().starts_with("stale")).unwrap();
+    let stale_line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("stale"))
+        .unwrap();
     assert!(
         stale_line.contains(&format!("STALE: cluster {gone} is not active")),
         "{text}"
