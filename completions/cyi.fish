@@ -44,6 +44,8 @@ complete -c cyi -n "__fish_cyi_needs_command" -f -a "rows" -d 'List the data pro
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "status" -d 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "restart" -d 'Start a run again: resume from its failed step, or with --fresh from the first step'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
@@ -166,11 +168,47 @@ complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l dry-run -d 'Sh
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s v -l verbose -d 'Show each AWS call on stderr'
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s V -l version -d 'Print version'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "clear-row" -d 'Clear a run\'s state row, after archiving it locally (undo with restore-row)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "restore-row" -d 'Put a cleared row back from the local archive, or list the archive'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "rows" -d 'List the data product\'s state rows, newest first (read-only)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "completions" -d 'Print shell completions'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l correlation-id -d 'Show this run: its state row, its cluster, the cluster\'s steps and what to do next' -r
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand status" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand status" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand status" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand status" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l correlation-id -d 'The run to restart; its state row gives the export date (`Date`)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l input-bucket -d 'Bucket holding the input files (overrides the environment\'s input_bucket)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l cluster-config -d 'The launcher\'s four YAML files (overrides the environment\'s cluster_config)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l archive -d 'With --fresh: the archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l timeout -d 'How long --wait follows the cluster' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l fresh -d 'Clear the row first (archived, as clear-row does), so the run begins from the first step'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l wait -d 'After launch, follow the cluster until it is WAITING/RUNNING or has ended'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "clear-row" -d 'Clear a run\'s state row, after archiving it locally (undo with restore-row)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "restore-row" -d 'Put a cleared row back from the local archive, or list the archive'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "rows" -d 'List the data product\'s state rows, newest first (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "completions" -d 'Print shell completions'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "status" -d 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "restart" -d 'Start a run again: resume from its failed step, or with --fresh from the first step'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

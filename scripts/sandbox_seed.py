@@ -1,7 +1,8 @@
 """Seeds a moto server with a small, realistic CYI world for `scripts/sandbox`.
 
-- S3: the launcher's four YAML files under s3://sandbox-cyi-config/emr/cyi/, and a day
-  of exported files under s3://sandbox-cyi-input/cyi/<yesterday>/.
+- S3: the launcher's four YAML files under s3://sandbox-cyi-config/emr/cyi/, a day of
+  exported files under s3://sandbox-cyi-input/cyi/<yesterday>/ (what `cyi start-cluster
+  --export-date <yesterday>` looks for), and the failed run's day.
 - Secrets Manager: the metastore secret the config names.
 - DynamoDB: the state table with rows in several states.
 - EMR: clusters of several products, CYI ones among them (one running a job).
@@ -88,8 +89,12 @@ def seed_world(endpoint, today):
         ("cyi-2026-11-20-a", 2, "FAILED", "run-cyi", old, 4),
         ("cyi-2026-11-18-a", 1, "COMPLETED", "flush-pushgateway", "j-1K48XXXXXXHCB", 6),
     ]
+    s3 = client("s3", endpoint)
     for correlation_id, run_id, status, step, cluster_id, days_ago in rows:
         day = today - datetime.timedelta(days=days_ago)
+        if status == "FAILED":
+            # So `cyi restart` of the failed run finds its day's input.
+            s3.put_object(Bucket=INPUT_BUCKET, Key=f"cyi/{day}/part-00000.json.gz", Body=b"x" * 900)
         ddb.put_item(
             TableName=TABLE,
             Item={

@@ -94,6 +94,12 @@ pub enum Command {
 
     /// Terminate the environment's active CYI clusters (shows the plan and asks first)
     StopClusters(StopClustersArgs),
+
+    /// Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)
+    Status(StatusArgs),
+
+    /// Start a run again: resume from its failed step, or with --fresh from the first step
+    Restart(RestartArgs),
 }
 
 #[derive(Debug, Args)]
@@ -244,6 +250,44 @@ pub struct StartClusterArgs {
     /// Launch even when a check fails (a finished or running run, no input data)
     #[arg(long)]
     pub force: bool,
+
+    /// After launch, follow the cluster until it is WAITING/RUNNING or has ended
+    #[arg(long)]
+    pub wait: bool,
+
+    /// How long --wait follows the cluster
+    #[arg(long, value_name = "SECS", default_value_t = 3600, requires = "wait")]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Show this run: its state row, its cluster, the cluster's steps and what to do next
+    #[arg(long, value_name = "ID")]
+    pub correlation_id: Option<Identifier>,
+}
+
+#[derive(Debug, Args)]
+pub struct RestartArgs {
+    /// The run to restart; its state row gives the export date (`Date`)
+    #[arg(long, value_name = "ID")]
+    pub correlation_id: CorrelationId,
+
+    /// Clear the row first (archived, as clear-row does), so the run begins from the first step
+    #[arg(long)]
+    pub fresh: bool,
+
+    /// Bucket holding the input files (overrides the environment's input_bucket)
+    #[arg(long, value_name = "BUCKET")]
+    pub input_bucket: Option<String>,
+
+    /// The launcher's four YAML files (overrides the environment's cluster_config)
+    #[arg(long, value_name = "DIR|s3://BUCKET/PREFIX", value_parser = ClusterConfigSource::parse)]
+    pub cluster_config: Option<ClusterConfigSource>,
+
+    /// With --fresh: the archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]
+    #[arg(long, value_name = "PATH", requires = "fresh")]
+    pub archive: Option<PathBuf>,
 
     /// After launch, follow the cluster until it is WAITING/RUNNING or has ended
     #[arg(long)]
@@ -479,5 +523,64 @@ mod tests {
         ] {
             assert!(parse(argv).is_err(), "{argv:?} accepted");
         }
+    }
+    #[test]
+    fn status_takes_an_optional_id() {
+        let cli = parse(&["status"]).unwrap();
+        let Command::Status(args) = cli.command else {
+            panic!("not status");
+        };
+        assert!(args.correlation_id.is_none());
+        let cli = parse(&["status", "--correlation-id", "it's 1"]).unwrap();
+        let Command::Status(args) = cli.command else {
+            panic!("not status");
+        };
+        assert_eq!(args.correlation_id.unwrap().as_str(), "it's 1");
+        let err = parse(&["status", "--correlation-id", ""]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+    }
+
+    #[test]
+    fn restart_needs_an_id_and_archive_only_with_fresh() {
+        let cli = parse(&[
+            "restart",
+            "--correlation-id",
+            "run-1",
+            "--fresh",
+            "--archive",
+            "/tmp/a.jsonl",
+            "--input-bucket",
+            "in",
+            "--cluster-config",
+            "./cfg",
+            "--wait",
+            "--timeout",
+            "60",
+        ])
+        .unwrap();
+        let Command::Restart(args) = cli.command else {
+            panic!("not restart");
+        };
+        assert_eq!(args.correlation_id.as_str(), "run-1");
+        assert!(args.fresh && args.wait);
+        assert_eq!(args.timeout, 60);
+        assert_eq!(args.input_bucket.as_deref(), Some("in"));
+        assert!(matches!(
+            args.cluster_config,
+            Some(ClusterConfigSource::Local(_))
+        ));
+        let cli = parse(&["restart", "--correlation-id", "run-1"]).unwrap();
+        let Command::Restart(args) = cli.command else {
+            panic!("not restart");
+        };
+        assert!(!args.fresh && !args.wait && args.archive.is_none());
+
+        let err = parse(&["restart"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        let err = parse(&["restart", "--correlation-id", "r", "--archive", "a"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        let err = parse(&["restart", "--correlation-id", "a;b"]).unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
+        assert!(parse(&["restart", "--correlation-id", "r", "--timeout", "5"]).is_err());
     }
 }

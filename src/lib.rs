@@ -62,6 +62,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCod
             Command::StartCluster(args) => {
                 commands::start_cluster::run(&settings, &aws, &mut ui, args).await
             }
+            Command::Status(args) => commands::status::run(&settings, &aws, &mut ui, args).await,
+            Command::Restart(args) => commands::restart::run(&settings, &aws, &mut ui, args).await,
             Command::Completions(_) => unreachable!("handled before the runtime starts"),
         }
     })

@@ -199,3 +199,65 @@ mod tests {
         assert_eq!(ids, ["j-1", "j-5"]);
     }
 }
+
+/// One step of a cluster as ListSteps describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub id: String,
+    pub name: String,
+    pub state: String,
+    pub created: Option<DateTime<Utc>>,
+    pub started: Option<DateTime<Utc>>,
+    pub ended: Option<DateTime<Utc>>,
+    /// For a failed step: EMR's reason and message, and the log file it points at.
+    pub failure: Option<String>,
+}
+
+/// Every step of a cluster, in the order they were submitted, following ListSteps to
+/// its last page. Call it only with an id DescribeCluster knows: an unknown id makes
+/// some servers answer 500, which the SDK retries for nothing.
+pub async fn list_steps(aws: &Aws, cluster_id: &str) -> Result<Vec<Step>> {
+    let mut steps = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = aws
+            .emr
+            .list_steps()
+            .cluster_id(cluster_id)
+            .set_marker(marker)
+            .send()
+            .await
+            .map_err(|e| aws_error("emr:ListSteps", e))?;
+        for s in page.steps() {
+            let status = s.status();
+            let timeline = status.and_then(|s| s.timeline());
+            let failure = status.and_then(|s| s.failure_details()).and_then(|f| {
+                let parts: Vec<&str> = [f.reason(), f.message(), f.log_file()]
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| !p.is_empty())
+                    .collect();
+                (!parts.is_empty()).then(|| parts.join(": "))
+            });
+            steps.push(Step {
+                id: s.id().unwrap_or_default().to_owned(),
+                name: s.name().unwrap_or_default().to_owned(),
+                state: status
+                    .and_then(|s| s.state())
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+                created: utc(timeline.and_then(|t| t.creation_date_time())),
+                started: utc(timeline.and_then(|t| t.start_date_time())),
+                ended: utc(timeline.and_then(|t| t.end_date_time())),
+                failure,
+            });
+        }
+        marker = page.marker;
+        if marker.is_none() {
+            break;
+        }
+    }
+    // ListSteps answers newest first; people read a run from its first step.
+    steps.reverse();
+    Ok(steps)
+}

@@ -12,9 +12,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::archive::{self, Origin, Record};
-use crate::aws::Aws;
 use crate::aws::dynamodb::{self, Item, Written};
 use crate::aws::emr;
+use crate::aws::{Aws, Identity};
 use crate::cli::ClearRowArgs;
 use crate::confirm;
 use crate::error::{Error, Result};
@@ -176,40 +176,18 @@ pub async fn run(
         ));
     };
 
-    let cluster = match cluster_to_check(&item) {
-        None => ClusterFact::NotNeeded,
-        Some(id) => match emr::describe(aws, id).await? {
-            None => ClusterFact::Unknown { id: id.to_owned() },
-            Some(detail) => ClusterFact::Found {
-                active: detail.is_active(),
-                id: detail.id,
-                state: detail.state,
-            },
-        },
-    };
-
-    ui.say(&format!(
-        "Row Correlation_Id {correlation_id:?}, DataProduct {data_product:?} in table {table} ({}, {}, account {}):",
-        settings.env_name,
-        aws.region(),
-        identity.account
-    ))?;
-    ui.table(&item_table(&item))?;
+    let cluster = cluster_fact(aws, &item).await?;
     let plan = decide(&item, &cluster, args.force)?;
-    for note in &plan.notes {
-        ui.say(note)?;
-    }
-    if let Some(forced) = &plan.forced {
-        ui.say(forced)?;
-    }
-    ui.say(&format!(
-        "Clearing deletes this row: {CLEARING_MEANS}{}.",
-        current_step_suffix(&item)
-    ))?;
-    ui.say(&format!(
-        "Before the delete, a copy is appended to the archive {}; `cyi restore-row` can put it back.",
-        archive_path.display()
-    ))?;
+    show_plan(
+        ui,
+        settings,
+        aws,
+        &identity,
+        &key,
+        &item,
+        &plan,
+        &archive_path,
+    )?;
     report.item = Some(dynamodb::item_to_json(&item));
     report.cluster = Some(&cluster);
     report.forced = plan.forced.is_some();
@@ -225,8 +203,79 @@ pub async fn run(
         &format!("Clear the row of correlation id {correlation_id:?}"),
     )?;
 
-    let entry_id = archive::new_id(Utc::now());
+    let entry_id = execute(ui, settings, aws, &identity, &archive_path, &key, &item).await?;
     report.entry_id = Some(&entry_id);
+    report.deleted = true;
+    ui.document(&report)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What EMR says about the cluster the row names, when that matters.
+pub async fn cluster_fact(aws: &Aws, item: &Item) -> Result<ClusterFact> {
+    Ok(match cluster_to_check(item) {
+        None => ClusterFact::NotNeeded,
+        Some(id) => match emr::describe(aws, id).await? {
+            None => ClusterFact::Unknown { id: id.to_owned() },
+            Some(detail) => ClusterFact::Found {
+                active: detail.is_active(),
+                id: detail.id,
+                state: detail.state,
+            },
+        },
+    })
+}
+
+/// The row, the decision's notes, what clearing means and where the copy goes.
+#[allow(clippy::too_many_arguments)]
+pub fn show_plan(
+    ui: &mut Ui<'_>,
+    settings: &Settings,
+    aws: &Aws,
+    identity: &Identity,
+    key: &Item,
+    item: &Item,
+    plan: &Plan,
+    archive_path: &Path,
+) -> Result<()> {
+    ui.say(&format!(
+        "Row Correlation_Id {:?}, DataProduct {:?} in table {} ({}, {}, account {}):",
+        dynamodb::string(key, dynamodb::HASH_KEY).unwrap_or_default(),
+        dynamodb::string(key, dynamodb::RANGE_KEY).unwrap_or_default(),
+        settings.table,
+        settings.env_name,
+        aws.region(),
+        identity.account
+    ))?;
+    ui.table(&item_table(item))?;
+    for note in &plan.notes {
+        ui.say(note)?;
+    }
+    if let Some(forced) = &plan.forced {
+        ui.say(forced)?;
+    }
+    ui.say(&format!(
+        "Clearing deletes this row: {CLEARING_MEANS}{}.",
+        current_step_suffix(item)
+    ))?;
+    ui.say(&format!(
+        "Before the delete, a copy is appended to the archive {}; `cyi restore-row` can put it back.",
+        archive_path.display()
+    ))
+}
+
+/// Archives the row, then deletes it only if it is still exactly as shown. Returns the
+/// archive entry's id.
+pub async fn execute(
+    ui: &mut Ui<'_>,
+    settings: &Settings,
+    aws: &Aws,
+    identity: &Identity,
+    archive_path: &Path,
+    key: &Item,
+    item: &Item,
+) -> Result<String> {
+    let table = settings.table.as_str();
+    let entry_id = archive::new_id(Utc::now());
     let origin = Origin {
         environment: &settings.env_name,
         region: aws.region(),
@@ -235,8 +284,8 @@ pub async fn run(
         operator: &identity.arn,
     };
     archive::append(
-        &archive_path,
-        &Record::clear(&entry_id, Utc::now(), &origin, &key, &item),
+        archive_path,
+        &Record::clear(&entry_id, Utc::now(), &origin, key, item),
     )
     .map_err(|e| {
         Error::refused(
@@ -245,19 +294,17 @@ pub async fn run(
         )
     })?;
 
-    match dynamodb::delete_if_unchanged(aws, table, &key, &item).await? {
+    match dynamodb::delete_if_unchanged(aws, table, key, item).await? {
         Written::Done(_) => {
-            record_outcome(ui, &archive_path, &entry_id, true, None)?;
-            report.deleted = true;
+            record_outcome(ui, archive_path, &entry_id, true, None)?;
             ui.say(&format!(
                 "Cleared. Archived as entry {entry_id}; to put the row back: cyi restore-row --id {entry_id}"
             ))?;
-            ui.document(&report)?;
-            Ok(ExitCode::SUCCESS)
+            Ok(entry_id)
         }
         Written::ConditionFailed => {
             let reason = "the row changed since it was shown; nothing deleted";
-            record_outcome(ui, &archive_path, &entry_id, false, Some(reason))?;
+            record_outcome(ui, archive_path, &entry_id, false, Some(reason))?;
             Err(Error::refused(
                 reason,
                 Some("run the command again to see the row as it is now".into()),

@@ -2,7 +2,9 @@
 
 pub mod clear_row;
 pub mod clusters;
+pub mod restart;
 pub mod restore_row;
 pub mod rows;
 pub mod start_cluster;
+pub mod status;
 pub mod stop_clusters;

@@ -366,7 +366,7 @@ pub async fn run(
 }
 
 /// A value quoted for a POSIX shell, so a suggested command can be pasted as is.
-fn shell_word(s: &str) -> String {
+pub(crate) fn shell_word(s: &str) -> String {
     let plain = !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_.:/@+=,".contains(c));

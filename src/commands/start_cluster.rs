@@ -366,14 +366,91 @@ pub struct Report<'a> {
     pub cluster_arn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// Only in the document of `cyi restart`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart: Option<RestartInfo>,
 }
 
-pub async fn run(
-    settings: &Settings,
-    aws: &Aws,
-    ui: &mut Ui<'_>,
-    args: &StartClusterArgs,
-) -> Result<ExitCode> {
+/// What `cyi restart` adds to the start-cluster document.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestartInfo {
+    /// `resume` (from the row's CurrentStep) or `fresh` (row cleared first).
+    pub mode: &'static str,
+    pub row_status: Option<String>,
+    /// The step a resumed run starts from (the row's CurrentStep).
+    pub resumes_from: Option<String>,
+    /// With `fresh`: the archive entry of the cleared row, once it exists.
+    pub archive_entry: Option<String>,
+}
+
+/// Everything gathered and decided before the plan is shown: the request (password
+/// substituted), the facts and the checks.
+pub struct Prepared {
+    pub inputs: Inputs,
+    pub request: RunJobFlow,
+    pub identity: crate::aws::Identity,
+    pub facts: Facts,
+    pub checks: Vec<Check>,
+}
+
+impl Prepared {
+    /// Decides the checks again, after the caller changed the facts (a fresh restart
+    /// decides as if the row it will clear were already gone).
+    pub fn recheck(&mut self, settings: &Settings, force: bool) {
+        self.checks = decide(
+            &self.facts,
+            &self.inputs,
+            &settings.data_product,
+            &settings.cluster_name,
+            force,
+        );
+    }
+
+    pub fn report<'a>(&'a self, settings: &'a Settings, aws: &'a Aws) -> Report<'a> {
+        Report {
+            environment: &settings.env_name,
+            account: &self.identity.account,
+            region: aws.region(),
+            cluster_name: &settings.cluster_name,
+            correlation_id: &self.inputs.run.correlation_id,
+            export_date: self.inputs.run.export_date.to_string(),
+            start_date: self.inputs.run.start_date.map(|d| d.to_string()),
+            backfill_days: self.inputs.backfill_days(),
+            input: format!(
+                "s3://{}/{}",
+                self.inputs.run.input_bucket,
+                self.inputs.input_prefix()
+            ),
+            cluster_config: self.inputs.config.to_string(),
+            dry_run: settings.dry_run,
+            checks: &self.checks,
+            request: &self.request,
+            cluster_id: None,
+            cluster_arn: None,
+            state: None,
+            restart: None,
+        }
+    }
+
+    /// The refusal when a check failed (and `--force` was not given).
+    pub fn refusal(&self) -> Option<Error> {
+        let reasons: Vec<String> = self
+            .checks
+            .iter()
+            .filter(|c| c.outcome == Outcome::Failed)
+            .map(|c| format!("{}: {}", c.name, c.detail))
+            .collect();
+        (!reasons.is_empty()).then(|| {
+            Error::refused(
+                format!("refused, nothing was launched: {}", reasons.join("; ")),
+                Some("re-run with --force to launch anyway".into()),
+            )
+        })
+    }
+}
+
+/// Gathers and decides: config, secrets, state row, clusters, input. No change is made.
+pub async fn prepare(settings: &Settings, aws: &Aws, args: &StartClusterArgs) -> Result<Prepared> {
     let inputs = resolve(settings, args, Utc::now().date_naive())?;
     let files = source::read(aws, &inputs.config).await?;
     let mut request = source::parse(&files, &inputs.config.to_string())?;
@@ -391,49 +468,31 @@ pub async fn run(
     let facts = facts?;
     secrets::substitute(&mut request, &passwords);
 
-    let checks = decide(
-        &facts,
-        &inputs,
-        &settings.data_product,
-        &settings.cluster_name,
-        args.force,
-    );
-    let mut report = Report {
-        environment: &settings.env_name,
-        account: &identity.account,
-        region: aws.region(),
-        cluster_name: &settings.cluster_name,
-        correlation_id: &inputs.run.correlation_id,
-        export_date: inputs.run.export_date.to_string(),
-        start_date: inputs.run.start_date.map(|d| d.to_string()),
-        backfill_days: inputs.backfill_days(),
-        input: format!("s3://{}/{}", inputs.run.input_bucket, inputs.input_prefix()),
-        cluster_config: inputs.config.to_string(),
-        dry_run: settings.dry_run,
-        checks: &checks,
-        request: &request,
-        cluster_id: None,
-        cluster_arn: None,
-        state: None,
+    let mut prepared = Prepared {
+        inputs,
+        request,
+        identity,
+        facts,
+        checks: Vec::new(),
     };
-    show_plan(ui, &report)?;
+    prepared.recheck(settings, args.force);
+    Ok(prepared)
+}
 
-    let failed: Vec<&Check> = checks
-        .iter()
-        .filter(|c| c.outcome == Outcome::Failed)
-        .collect();
+pub async fn run(
+    settings: &Settings,
+    aws: &Aws,
+    ui: &mut Ui<'_>,
+    args: &StartClusterArgs,
+) -> Result<ExitCode> {
+    let prepared = prepare(settings, aws, args).await?;
+    let mut report = prepared.report(settings, aws);
+    show_plan(ui, &report)?;
     if settings.dry_run {
         ui.document(&report)?;
     }
-    if !failed.is_empty() {
-        let reasons: Vec<String> = failed
-            .iter()
-            .map(|c| format!("{}: {}", c.name, c.detail))
-            .collect();
-        return Err(Error::refused(
-            format!("refused, nothing was launched: {}", reasons.join("; ")),
-            Some("re-run with --force to launch anyway".into()),
-        ));
+    if let Some(refusal) = prepared.refusal() {
+        return Err(refusal);
     }
     if settings.dry_run {
         ui.note("dry run: nothing was changed")?;
@@ -443,10 +502,23 @@ pub async fn run(
         settings,
         &format!(
             "launch cluster '{}' for {}",
-            settings.cluster_name, inputs.run.export_date
+            settings.cluster_name, prepared.inputs.run.export_date
         ),
     )?;
+    execute(settings, aws, ui, args, &prepared, &mut report).await
+}
 
+/// Launches (after confirmation): the lock, the last check, RunJobFlow, `--wait`, and
+/// the document. A launch failure is returned before any document is written.
+pub async fn execute(
+    settings: &Settings,
+    aws: &Aws,
+    ui: &mut Ui<'_>,
+    args: &StartClusterArgs,
+    prepared: &Prepared,
+    report: &mut Report<'_>,
+) -> Result<ExitCode> {
+    let inputs = &prepared.inputs;
     // Two runs for the same id must not both launch: the lock serialises them, and the
     // holder looks once more for a cluster a run before it has just launched.
     let lock = lock::acquire(
@@ -457,7 +529,7 @@ pub async fn run(
         Utc::now(),
     )
     .await?;
-    let launched = launch_locked(aws, settings, &inputs, &request, args.force).await;
+    let launched = launch_locked(aws, settings, inputs, &prepared.request, args.force).await;
     let released = lock.release(aws).await;
     let out = launched?;
     if let Err(err) = released {
@@ -476,7 +548,7 @@ pub async fn run(
         let detail = wait(aws, ui, &cluster_id, Duration::from_secs(args.timeout)).await?;
         report.state = Some(detail.state.clone());
         if detail.state == "TERMINATED_WITH_ERRORS" {
-            ui.document(&report)?;
+            ui.document(&*report)?;
             return Err(Error::Failed(format!(
                 "cluster {cluster_id} ended TERMINATED_WITH_ERRORS: {}",
                 detail
@@ -497,7 +569,7 @@ pub async fn run(
             ))?;
         }
     }
-    ui.document(&report)?;
+    ui.document(&*report)?;
     Ok(code)
 }
 
@@ -561,7 +633,7 @@ async fn wait(aws: &Aws, ui: &mut Ui<'_>, id: &str, timeout: Duration) -> Result
 }
 
 /// Active clusters of the environment's name tagged with this correlation id.
-async fn tagged_clusters(
+pub(crate) async fn tagged_clusters(
     aws: &Aws,
     settings: &Settings,
     correlation_id: &str,
@@ -707,7 +779,7 @@ async fn has_objects(aws: &Aws, bucket: &str, prefix: &str) -> Result<bool> {
     Ok(!page.contents().is_empty())
 }
 
-fn show_plan(ui: &mut Ui<'_>, report: &Report<'_>) -> Result<()> {
+pub(crate) fn show_plan(ui: &mut Ui<'_>, report: &Report<'_>) -> Result<()> {
     let request = report.request;
     ui.say(&format!(
         "Launch cluster '{}' in {} (account {}, {})",
