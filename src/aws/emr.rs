@@ -68,6 +68,22 @@ pub struct ClusterDetail {
 }
 
 impl ClusterDetail {
+    /// A cluster known only by id, name and state (no times, tags or protection).
+    pub fn new(id: &str, name: &str, state: &str) -> ClusterDetail {
+        ClusterDetail {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            arn: None,
+            state: state.to_owned(),
+            state_change_reason: None,
+            created: None,
+            ready: None,
+            ended: None,
+            termination_protected: false,
+            tags: BTreeMap::new(),
+        }
+    }
+
     pub fn is_active(&self) -> bool {
         ACTIVE_STATES.iter().any(|s| s.as_str() == self.state)
     }

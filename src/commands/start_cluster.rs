@@ -1034,18 +1034,7 @@ mod tests {
     }
 
     fn detail(id: &str, state: &str) -> ClusterDetail {
-        ClusterDetail {
-            id: id.into(),
-            name: "cyi".into(),
-            arn: None,
-            state: state.into(),
-            state_change_reason: None,
-            created: None,
-            ready: None,
-            ended: None,
-            termination_protected: false,
-            tags: BTreeMap::new(),
-        }
+        ClusterDetail::new(id, "cyi", state)
     }
 
     fn with_input() -> Facts {

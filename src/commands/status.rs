@@ -467,7 +467,6 @@ async fn environment(settings: &Settings, aws: &Aws, ui: &mut Ui<'_>) -> Result<
 mod tests {
     use super::*;
     use aws_sdk_dynamodb::types::AttributeValue;
-    use std::collections::BTreeMap;
 
     fn row(id: &str, status: &str, cluster: Option<&str>) -> RowView {
         let mut item = dynamodb::key(id, "CYI");
@@ -481,20 +480,13 @@ mod tests {
     }
 
     fn cluster(id: &str, state: &str, correlation_id: Option<&str>) -> ClusterDetail {
-        ClusterDetail {
-            id: id.into(),
-            name: "cyi".into(),
-            arn: None,
-            state: state.into(),
-            state_change_reason: None,
-            created: None,
-            ready: None,
-            ended: None,
-            termination_protected: false,
-            tags: correlation_id
-                .map(|c| BTreeMap::from([("Correlation_Id".to_owned(), c.to_owned())]))
-                .unwrap_or_default(),
+        let mut cluster = ClusterDetail::new(id, "cyi", state);
+        if let Some(c) = correlation_id {
+            cluster
+                .tags
+                .insert("Correlation_Id".to_owned(), c.to_owned());
         }
+        cluster
     }
 
     #[test]

@@ -667,18 +667,7 @@ mod tests {
     use super::*;
 
     fn cluster(id: &str, name: &str, state: &str) -> ClusterDetail {
-        ClusterDetail {
-            id: id.into(),
-            name: name.into(),
-            arn: None,
-            state: state.into(),
-            state_change_reason: None,
-            created: None,
-            ready: None,
-            ended: None,
-            termination_protected: false,
-            tags: BTreeMap::new(),
-        }
+        ClusterDetail::new(id, name, state)
     }
 
     fn tagged(id: &str, correlation: &str) -> ClusterDetail {

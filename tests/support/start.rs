@@ -6,10 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-    ScalarAttributeType,
-};
+use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 
 use super::{REGION, Sandbox};
@@ -65,34 +62,7 @@ pub fn world(sandbox: &Sandbox) -> World {
 }
 
 pub fn create_table(sandbox: &Sandbox) {
-    let key = |name: &str, kind| {
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(kind)
-            .build()
-            .unwrap()
-    };
-    let attr = |name: &str| {
-        AttributeDefinition::builder()
-            .attribute_name(name)
-            .attribute_type(ScalarAttributeType::S)
-            .build()
-            .unwrap()
-    };
-    sandbox
-        .block_on(
-            sandbox
-                .dynamodb()
-                .create_table()
-                .table_name(TABLE)
-                .key_schema(key("Correlation_Id", KeyType::Hash))
-                .key_schema(key("DataProduct", KeyType::Range))
-                .attribute_definitions(attr("Correlation_Id"))
-                .attribute_definitions(attr("DataProduct"))
-                .billing_mode(BillingMode::PayPerRequest)
-                .send(),
-        )
-        .unwrap();
+    sandbox.create_table();
 }
 
 pub fn put_row(sandbox: &Sandbox, correlation_id: &str, fields: &[(&str, AttributeValue)]) {
