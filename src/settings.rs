@@ -181,7 +181,7 @@ impl Settings {
             None if parsed.env.is_empty() => (UNNAMED_ENV.to_owned(), EnvConfig::default()),
             None => {
                 return Err(Error::usage_hint(
-                    "no environment selected, and the config file defines several",
+                    "no environment selected: the config file defines environments but no default_env",
                     format!(
                         "pass --env NAME (known: {}) or set default_env in {}",
                         known_envs(&parsed),
