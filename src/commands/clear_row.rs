@@ -245,7 +245,17 @@ pub async fn run(
         )
     })?;
 
-    match dynamodb::delete_if_unchanged(aws, table, &key, &item).await? {
+    let deleted = dynamodb::delete_if_unchanged(aws, table, &key, &item)
+        .await
+        .map_err(|e| {
+            e.with_outcome(
+                &format!("the row was archived as entry {entry_id}, but its delete was not confirmed, so it may still be there"),
+                Some(format!(
+                    "`cyi rows` shows whether it is still there; if it is gone, `cyi restore-row --id {entry_id}` puts it back"
+                )),
+            )
+        })?;
+    match deleted {
         Written::Done(_) => {
             record_outcome(ui, &archive_path, &entry_id, true, None)?;
             report.deleted = true;

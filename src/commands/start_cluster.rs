@@ -524,7 +524,12 @@ async fn launch_locked(
     to_sdk::run_job_flow(request, aws.emr.run_job_flow())
         .send()
         .await
-        .map_err(|e| aws_error("emr:RunJobFlow", e))
+        .map_err(|e| {
+            aws_error("emr:RunJobFlow", e).with_outcome(
+                "no cluster id came back, so no launch is known (the launch lock is released)",
+                Some("`cyi clusters` shows whether a cluster started anyway; if none did, run start-cluster again".into()),
+            )
+        })
 }
 
 /// Follows the cluster until it is up (WAITING/RUNNING) or has ended.
