@@ -136,6 +136,16 @@ class Harness:
                 conn.shutdown(socket.SHUT_RDWR)
             return []
         if rule.kind == "throttle":
+            # Each protocol spells throttling its own way; a JSON body on an XML service
+            # would be an unparseable error, which the SDK rightly does not retry.
+            service = service_of(environ)
+            if service == "s3":
+                xml = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate. (injected)</Message></Error>"
+                return respond_xml(start_response, "503 Slow Down", xml)
+            if service == "sts":
+                xml = ("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+                       "<Message>Rate exceeded (injected)</Message></Error><RequestId>injected</RequestId></ErrorResponse>")
+                return respond_xml(start_response, "400 Bad Request", xml)
             payload = {"__type": "ThrottlingException", "message": "Rate exceeded (injected)"}
             return respond(start_response, "400 Bad Request", payload, {"x-amzn-ErrorType": "ThrottlingException"})
         status = {"500": "500 Internal Server Error", "503": "503 Service Unavailable"}[rule.kind]
@@ -181,6 +191,12 @@ def respond(start_response, status, payload, headers):
     data = json.dumps(payload).encode()
     head = [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(data)))]
     start_response(status, head + list(headers.items()))
+    return [data]
+
+
+def respond_xml(start_response, status, xml):
+    data = xml.encode()
+    start_response(status, [("Content-Type", "text/xml"), ("Content-Length", str(len(data)))])
     return [data]
 
 
