@@ -294,3 +294,4 @@ fn run(cmd: &mut StdCommand) {
     assert!(status.success(), "{cmd:?} failed: {status}");
 }
 pub mod start;
+pub mod reliability;
