@@ -452,13 +452,27 @@ mod tests {
     fn timeouts_are_seconds_and_never_zero() {
         let file = "[env.dev]\nconnect_timeout = 2\ncall_timeout = 7\n";
         let s = resolve(&["--env", "dev"], &[], Some(file)).unwrap();
-        assert_eq!(s.aws.connect_timeout, Some(std::time::Duration::from_secs(2)));
+        assert_eq!(
+            s.aws.connect_timeout,
+            Some(std::time::Duration::from_secs(2))
+        );
         assert_eq!(s.aws.call_timeout, Some(std::time::Duration::from_secs(7)));
-        let err = resolve(&["--env", "dev"], &[], Some("[env.dev]\ncall_timeout = 0\n"))
-            .unwrap_err()
-            .to_string();
+        let err = resolve(
+            &["--env", "dev"],
+            &[],
+            Some("[env.dev]\ncall_timeout = 0\n"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("env.dev.call_timeout is 0"), "{err}");
-        assert!(resolve(&["--env", "dev"], &[], Some("[env.dev]\ncall_timeout = \"5s\"\n")).is_err());
+        assert!(
+            resolve(
+                &["--env", "dev"],
+                &[],
+                Some("[env.dev]\ncall_timeout = \"5s\"\n")
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -237,7 +237,9 @@ mod correlation_id_tests {
                 .unwrap_err()
                 .contains("257 characters")
         );
-        for bad in ["a\"b", "it's", "$(x)", "a;b", "a*b", "a\nb", "a\tb", "a\u{7}b"] {
+        for bad in [
+            "a\"b", "it's", "$(x)", "a;b", "a*b", "a\nb", "a\tb", "a\u{7}b",
+        ] {
             let err = bad.parse::<CorrelationId>().unwrap_err();
             assert!(err.contains("EMR tag values allow"), "{bad}: {err}");
         }

@@ -11,6 +11,7 @@ mod support;
 use std::path::Path;
 
 use support::Sandbox;
+use support::reliability::{record_figure, reliability_doc};
 use support::rows::row;
 use support::start::{INPUT_BUCKET, fixture, world};
 
@@ -261,15 +262,21 @@ fn every_bad_input_is_a_usage_error_naming_the_field_with_no_mutation() {
     assert_eq!(sandbox.cluster_state(&live), "WAITING");
     assert!(sandbox.get_row("run-1", "CYI").is_some());
     assert!(sandbox.calls_of("RunJobFlow").is_empty());
+    record_figure(
+        "bad-input",
+        serde_json::json!({"cases": CASES.len(), "rejected": CASES.len(), "mutating_calls": 0}),
+    );
 }
 
 #[test]
 fn reliability_doc_states_the_number_of_bad_inputs() {
-    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/RELIABILITY.md"))
-        .unwrap();
+    let doc = reliability_doc();
     let line = format!(
         "| Bad inputs tried (tests/bad_input.rs) | {} | rejected with exit 2, the field named, 0 mutating calls |",
         CASES.len()
     );
-    assert!(doc.contains(&line), "docs/RELIABILITY.md must contain the line\n{line}");
+    assert!(
+        doc.contains(&line),
+        "docs/RELIABILITY.md must contain the line\n{line}"
+    );
 }

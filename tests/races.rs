@@ -69,7 +69,9 @@ fn concurrent_clears_of_one_row_delete_it_once_and_archive_one_deletion() {
             let stderr = String::from_utf8_lossy(&out.stderr);
             match out.status.code() {
                 Some(0) => winners += 1,
-                Some(1) if stderr.contains("the row changed since it was shown; nothing deleted") => {
+                Some(1)
+                    if stderr.contains("the row changed since it was shown; nothing deleted") =>
+                {
                     overlapped += 1;
                 }
                 Some(1) if stderr.contains("no row with Correlation_Id") => {}
@@ -86,7 +88,9 @@ fn concurrent_clears_of_one_row_delete_it_once_and_archive_one_deletion() {
             .iter()
             .find(|l| l["event"] == "clear" && l["id"] == applied[0]["id"])
             .expect("the deletion's copy");
-        if clear["item"]["Status"]["S"] != "FAILED" || clear["item"]["Correlation_Id"]["S"] != id.as_str() {
+        if clear["item"]["Status"]["S"] != "FAILED"
+            || clear["item"]["Correlation_Id"]["S"] != id.as_str()
+        {
             lost += 1;
         }
     }

@@ -20,9 +20,42 @@ use support::start::{EXPORT_DATE, INPUT_BUCKET, fixture, random_password, world}
 const COMMANDS: &[&[&str]] = &[
     &["clusters"],
     &["rows"],
-    &["start-cluster", "--export-date", EXPORT_DATE, "--correlation-id", "run-2", "--input-bucket", INPUT_BUCKET, "--cluster-config", "{cfg}", "--dry-run"],
-    &["start-cluster", "--export-date", EXPORT_DATE, "--correlation-id", "run-{format}", "--input-bucket", INPUT_BUCKET, "--cluster-config", "{cfg}", "--yes"],
-    &["start-cluster", "--export-date", EXPORT_DATE, "--correlation-id", "run-{format}", "--input-bucket", INPUT_BUCKET, "--cluster-config", "{cfg}", "--yes"],
+    &[
+        "start-cluster",
+        "--export-date",
+        EXPORT_DATE,
+        "--correlation-id",
+        "run-2",
+        "--input-bucket",
+        INPUT_BUCKET,
+        "--cluster-config",
+        "{cfg}",
+        "--dry-run",
+    ],
+    &[
+        "start-cluster",
+        "--export-date",
+        EXPORT_DATE,
+        "--correlation-id",
+        "run-{format}",
+        "--input-bucket",
+        INPUT_BUCKET,
+        "--cluster-config",
+        "{cfg}",
+        "--yes",
+    ],
+    &[
+        "start-cluster",
+        "--export-date",
+        EXPORT_DATE,
+        "--correlation-id",
+        "run-{format}",
+        "--input-bucket",
+        INPUT_BUCKET,
+        "--cluster-config",
+        "{cfg}",
+        "--yes",
+    ],
     &["clear-row", "--correlation-id", "old-{format}", "--dry-run"],
     &["clear-row", "--correlation-id", "old-{format}", "--yes"],
     &["restore-row", "--list"],
@@ -87,7 +120,10 @@ fn no_secret_reaches_any_output_trace_or_archive() {
             let stderr = String::from_utf8_lossy(&out.stderr);
             // restore-row --list reads only the local archive.
             if args[0] != "restore-row" || args[1] != "--list" {
-                assert!(stderr.contains("aws → "), "{args:?}: -v traced nothing: {stderr}");
+                assert!(
+                    stderr.contains("aws → "),
+                    "{args:?}: -v traced nothing: {stderr}"
+                );
             }
         }
     }
@@ -133,7 +169,10 @@ fn sources(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
 #[test]
 fn the_program_never_starts_a_process_or_a_shell() {
     let mut files = Vec::new();
-    sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+    sources(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
     assert!(files.len() > 10, "{files:?}");
     let forbidden = [
         "std::process::Command",
