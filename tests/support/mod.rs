@@ -293,5 +293,6 @@ fn run(cmd: &mut StdCommand) {
     let status = cmd.status().unwrap();
     assert!(status.success(), "{cmd:?} failed: {status}");
 }
-pub mod reliability;
 pub mod start;
+
+pub mod reliability;
