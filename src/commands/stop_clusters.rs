@@ -1012,4 +1012,50 @@ mod tests {
             ])
         );
     }
+
+    #[test]
+    fn an_interrupt_splits_the_targets_into_answered_on_the_way_and_never_sent() {
+        let targets: Vec<ClusterDetail> = ["j-A", "j-B", "j-C", "j-D"]
+            .iter()
+            .map(|id| cluster(id, "cyi", "WAITING"))
+            .collect();
+        let plan = Plan {
+            batches: vec![
+                vec!["j-A".into()],
+                vec!["j-B".into(), "j-C".into()],
+                vec!["j-D".into()],
+            ],
+            targets,
+            unprotect: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let mut progress = Progress::default();
+        progress.record("j-A", Outcome::Terminating, None);
+        progress.in_flight = vec!["j-B".into(), "j-C".into()];
+        let results = progress.finish(&plan);
+        let outcomes: Vec<(&str, Outcome)> =
+            results.iter().map(|r| (r.id.as_str(), r.outcome)).collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("j-A", Outcome::Terminating),
+                ("j-B", Outcome::Unknown),
+                ("j-C", Outcome::Unknown),
+                ("j-D", Outcome::NotSent),
+            ]
+        );
+        assert!(results.iter().all(|r| r.id == "j-A" || !r.outcome.ok()));
+        assert_eq!(
+            interrupt_note(&results, false),
+            "interrupted (Ctrl-C); termination accepted for: j-A; sent without an answer: j-B, j-C; not sent: j-D"
+        );
+        assert_eq!(
+            interrupt_note(&results[..1], true),
+            "interrupted (Ctrl-C) while waiting; termination had been accepted for: j-A (they keep terminating)"
+        );
+        assert_eq!(
+            serde_json::to_value([Outcome::Unknown, Outcome::NotSent]).unwrap(),
+            serde_json::json!(["unknown", "not_sent"])
+        );
+    }
 }
