@@ -255,6 +255,42 @@ fn a_launch_that_keeps_failing_says_nothing_is_known_launched_and_frees_the_lock
 }
 
 #[test]
+fn a_lost_answer_to_the_lock_or_the_launch_still_launches_exactly_one_cluster() {
+    for operation in ["PutItem", "RunJobFlow"] {
+        let sandbox = Sandbox::start();
+        let world = world(&sandbox);
+        // moto applies the call; its answer never arrives.
+        sandbox.set_faults(json!([{"operation": operation, "kind": "lose"}]));
+        let out = start::start(&sandbox, &[&world.password], &["--output", "json"]);
+        assert_eq!(out.code, 0, "{operation}: {}", out.stderr);
+        let launched = active_clusters(&sandbox, "cyi");
+        assert_eq!(launched.len(), 1, "{operation}: {launched:?}");
+        assert_eq!(out.json()["cluster_id"], launched[0].0.as_str());
+        assert_eq!(sandbox.calls_of("RunJobFlow").len(), 1, "{operation}");
+        let lock = sandbox.block_on(
+            sandbox
+                .dynamodb()
+                .get_item()
+                .table_name(start::TABLE)
+                .key(
+                    "Correlation_Id",
+                    aws_sdk_dynamodb::types::AttributeValue::S("run-1".into()),
+                )
+                .key(
+                    "DataProduct",
+                    aws_sdk_dynamodb::types::AttributeValue::S("CYI#start-cluster-lock".into()),
+                )
+                .send(),
+        );
+        assert!(
+            lock.unwrap().item.is_none(),
+            "{operation}: the lock is released"
+        );
+    }
+    record_figure("lost-answer", json!({"runs": 2, "clusters_per_run": 1}));
+}
+
+#[test]
 fn a_read_that_keeps_failing_stops_before_any_change() {
     let sandbox = Sandbox::start();
     let id = sandbox.launch_cluster("cyi", &[]);

@@ -73,7 +73,8 @@ class Rule:
 
     operation: the operation name to match, or "*" for every call.
     kind: "throttle" (400 ThrottlingException), "500", "503", "drop" (close the
-          connection without an answer), "hang" (never answer), or "before" (send
+          connection without an answer), "lose" (let moto apply the call, then close
+          the connection without its answer), "hang" (never answer), or "before" (send
           `request` to moto first, then handle the call normally).
     skip: let this many matching calls through first (default 0).
     times: fault this many matching calls after that (default 1; -1 for all).
@@ -128,6 +129,14 @@ class Harness:
             self.forward(environ, rule.request)
             environ["wsgi.input"].seek(0)
             return self.app(environ, start_response)
+        if rule.kind == "lose":
+            # moto applies the call, then the answer is lost on the way back: what a
+            # client sees when a connection breaks after the server has acted.
+            b"".join(self.app(environ, lambda status, headers, exc_info=None: None))
+            conn = environ.get("werkzeug.socket")
+            if conn is not None:
+                conn.shutdown(socket.SHUT_RDWR)
+            return []
         if rule.kind in ("drop", "hang"):
             conn = environ.get("werkzeug.socket")
             if rule.kind == "hang":
