@@ -291,6 +291,53 @@ fn a_lost_answer_to_the_lock_or_the_launch_still_launches_exactly_one_cluster() 
 }
 
 #[test]
+fn a_lost_answer_to_a_delete_or_a_restore_is_told_as_it_is() {
+    let sandbox = Sandbox::start();
+    support::start::create_table(&sandbox);
+    let original = row("run-1", "CYI", "FAILED");
+    sandbox.put_row(&original);
+
+    // The delete is applied, its answer lost, the SDK's retry finds no row.
+    sandbox.set_faults(json!([{"operation": "DeleteItem", "kind": "lose"}]));
+    let out = sandbox
+        .cyi()
+        .args(["clear-row", "--correlation-id", "run-1", "--yes"])
+        .output()
+        .unwrap();
+    let (code, _, stderr) = code_and_text(&out);
+    assert_eq!(code, Some(1), "{stderr}");
+    let archive = archive_lines(&sandbox.archive_path());
+    let entry = archive[0]["id"].as_str().unwrap().to_owned();
+    assert!(
+        stderr.contains(&format!(
+            "the row is gone, but not certainly by this command: another clear deleted it at the same moment, or this command's delete went through and its answer was lost; archive entry {entry} keeps it as shown"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(sandbox.get_row("run-1", "CYI"), None);
+    assert_eq!(archive.len(), 1, "the entry stays pending: {archive:?}");
+
+    // The restore is applied, its answer lost, the retry finds exactly its own row.
+    sandbox.clear_calls();
+    sandbox.set_faults(json!([{"operation": "PutItem", "kind": "lose"}]));
+    let out = sandbox
+        .cyi()
+        .args(["restore-row", "--id", &entry, "--yes"])
+        .output()
+        .unwrap();
+    let (code, _, stderr) = code_and_text(&out);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        sandbox.calls_of("PutItem").len(),
+        2,
+        "applied, then retried"
+    );
+    sandbox.set_faults(json!([]));
+    assert_eq!(sandbox.get_row("run-1", "CYI"), Some(original));
+    record_figure("lost-answer-rows", json!({"runs": 2}));
+}
+
+#[test]
 fn a_read_that_keeps_failing_stops_before_any_change() {
     let sandbox = Sandbox::start();
     let id = sandbox.launch_cluster("cyi", &[]);

@@ -75,6 +75,11 @@ fn concurrent_clears_of_one_row_delete_it_once_and_archive_one_deletion() {
                     overlapped += 1;
                 }
                 Some(1) if stderr.contains("no row with Correlation_Id") => {}
+                Some(1)
+                    if stderr.contains("the row is gone, but not certainly by this command") =>
+                {
+                    overlapped += 1;
+                }
                 other => panic!("round {round}: exit {other:?}: {stderr}"),
             }
         }

@@ -265,6 +265,16 @@ pub async fn run(
             ui.document(&report)?;
             Ok(ExitCode::SUCCESS)
         }
+        // No outcome is recorded: the entry stays "pending", so the row it holds can
+        // be put back with `restore-row --id` whoever deleted it.
+        Written::Gone => Err(Error::refused(
+            format!(
+                "the row is gone, but not certainly by this command: another clear deleted it at the same moment, or this command's delete went through and its answer was lost; archive entry {entry_id} keeps it as shown"
+            ),
+            Some(format!(
+                "`cyi rows` shows it is gone; `cyi restore-row --id {entry_id}` puts it back if it should not be"
+            )),
+        )),
         Written::ConditionFailed => {
             let reason = "the row changed since it was shown; nothing deleted";
             record_outcome(ui, &archive_path, &entry_id, false, Some(reason))?;
