@@ -7,6 +7,8 @@ use std::process::ExitCode;
 pub const EXIT_FAILED: u8 = 1;
 /// Exit code: invalid input or usage (the same code clap uses for a bad flag).
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code: stopped by Ctrl-C (128 + SIGINT, as shells report it).
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -110,5 +112,25 @@ impl Error {
 
     pub fn to_exit_code(&self) -> ExitCode {
         ExitCode::from(self.exit_code())
+    }
+
+    /// A failure in the middle of a change: the one line also says what was and was not
+    /// done, and the hint (when given) what to do now.
+    pub fn with_outcome(self, outcome: &str, next: Option<String>) -> Self {
+        match self {
+            Error::Aws {
+                operation,
+                message,
+                hint,
+            } => Error::Aws {
+                operation,
+                message: format!("{message}; {outcome}"),
+                hint: next.or(hint),
+            },
+            other => Error::Refused {
+                message: format!("{other}; {outcome}"),
+                hint: next,
+            },
+        }
     }
 }

@@ -46,6 +46,10 @@ struct EnvConfig {
     cluster_config: Option<String>,
     #[serde(default)]
     protected: bool,
+    /// Seconds to open a connection to an AWS endpoint.
+    connect_timeout: Option<u64>,
+    /// Seconds one AWS call may take, all its retries included.
+    call_timeout: Option<u64>,
 }
 
 /// Where the launcher's four YAML files live.
@@ -93,6 +97,9 @@ pub struct AwsSettings {
     pub role_arn: Option<String>,
     pub endpoint_url: Option<String>,
     pub verbose: bool,
+    /// `None`: the defaults in aws/mod.rs.
+    pub connect_timeout: Option<std::time::Duration>,
+    pub call_timeout: Option<std::time::Duration>,
 }
 
 /// Everything a command needs to know, resolved and validated.
@@ -181,7 +188,7 @@ impl Settings {
             None if parsed.env.is_empty() => (UNNAMED_ENV.to_owned(), EnvConfig::default()),
             None => {
                 return Err(Error::usage_hint(
-                    "no environment selected, and the config file defines several",
+                    "no environment selected: the config file defines environments but no default_env",
                     format!(
                         "pass --env NAME (known: {}) or set default_env in {}",
                         known_envs(&parsed),
@@ -232,6 +239,17 @@ impl Settings {
             .transpose()
             .map_err(|m| in_file("cluster_config", m))?;
         for (field, value) in [
+            ("connect_timeout", env.connect_timeout),
+            ("call_timeout", env.call_timeout),
+        ] {
+            if value == Some(0) {
+                return Err(in_file(
+                    field,
+                    "is 0; give a number of seconds, or remove it to use the default".into(),
+                ));
+            }
+        }
+        for (field, value) in [
             ("table", &env.table),
             ("data_product", &env.data_product),
             ("cluster_name", &env.cluster_name),
@@ -268,6 +286,8 @@ impl Settings {
                 role_arn: env.role_arn,
                 endpoint_url,
                 verbose: global.verbose,
+                connect_timeout: env.connect_timeout.map(std::time::Duration::from_secs),
+                call_timeout: env.call_timeout.map(std::time::Duration::from_secs),
             },
             table: env.table.unwrap_or_else(|| DEFAULT_TABLE.to_owned()),
             data_product: env
@@ -426,6 +446,33 @@ mod tests {
         assert_eq!(s.cluster_name, "cyi");
         assert_eq!(s.aws, AwsSettings::default());
         assert!(!s.protected);
+    }
+
+    #[test]
+    fn timeouts_are_seconds_and_never_zero() {
+        let file = "[env.dev]\nconnect_timeout = 2\ncall_timeout = 7\n";
+        let s = resolve(&["--env", "dev"], &[], Some(file)).unwrap();
+        assert_eq!(
+            s.aws.connect_timeout,
+            Some(std::time::Duration::from_secs(2))
+        );
+        assert_eq!(s.aws.call_timeout, Some(std::time::Duration::from_secs(7)));
+        let err = resolve(
+            &["--env", "dev"],
+            &[],
+            Some("[env.dev]\ncall_timeout = 0\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("env.dev.call_timeout is 0"), "{err}");
+        assert!(
+            resolve(
+                &["--env", "dev"],
+                &[],
+                Some("[env.dev]\ncall_timeout = \"5s\"\n")
+            )
+            .is_err()
+        );
     }
 
     #[test]

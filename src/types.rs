@@ -191,10 +191,15 @@ impl FromStr for CorrelationId {
         }
         if let Some(bad) = s
             .chars()
-            .find(|c| !(c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(*c)))
+            // Tabs and newlines are whitespace but EMR refuses them in tag values (its
+            // pattern allows separators, \p{Z}, not control characters).
+            .find(|c| {
+                c.is_control()
+                    || !(c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(*c))
+            })
         {
             return Err(format!(
-                "contains {bad:?}; EMR tag values allow only letters, digits, whitespace and _ . : / = + - @"
+                "contains {bad:?}; EMR tag values allow only letters, digits, spaces and _ . : / = + - @"
             ));
         }
         Ok(CorrelationId(s.to_owned()))
@@ -232,7 +237,9 @@ mod correlation_id_tests {
                 .unwrap_err()
                 .contains("257 characters")
         );
-        for bad in ["a\"b", "it's", "$(x)", "a;b", "a*b"] {
+        for bad in [
+            "a\"b", "it's", "$(x)", "a;b", "a*b", "a\nb", "a\tb", "a\u{7}b",
+        ] {
             let err = bad.parse::<CorrelationId>().unwrap_err();
             assert!(err.contains("EMR tag values allow"), "{bad}: {err}");
         }

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use aws_smithy_types::Blob;
 use serde_json::{Map, Value};
 
@@ -139,6 +139,10 @@ pub enum Written {
     Done(Option<Item>),
     /// The condition did not hold; nothing was written.
     ConditionFailed,
+    /// A delete's condition did not hold because the row is gone: someone else deleted
+    /// it at the same moment, or an earlier attempt of this very call did and its
+    /// answer was lost (the SDK retries a call that got no answer).
+    Gone,
 }
 
 /// DeleteItem on the condition that the row is still exactly `shown`.
@@ -158,18 +162,23 @@ pub async fn delete_if_unchanged(
         .set_expression_attribute_names(Some(condition.names.clone()))
         .set_expression_attribute_values(condition.values_or_none())
         .return_values(ReturnValue::AllOld)
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
         .send()
         .await;
     match answer {
         Ok(out) => Ok(Written::Done(out.attributes)),
-        Err(err)
-            if err
-                .as_service_error()
-                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-        {
-            Ok(Written::ConditionFailed)
-        }
-        Err(err) => Err(aws_error("dynamodb:DeleteItem", err)),
+        Err(err) => match err.as_service_error() {
+            Some(
+                aws_sdk_dynamodb::operation::delete_item::DeleteItemError::ConditionalCheckFailedException(
+                    failed,
+                ),
+            ) => Ok(if failed.item().is_none_or(HashMap::is_empty) {
+                Written::Gone
+            } else {
+                Written::ConditionFailed
+            }),
+            _ => Err(aws_error("dynamodb:DeleteItem", err)),
+        },
     }
 }
 
@@ -184,18 +193,27 @@ pub async fn put_if_absent(aws: &Aws, table: &str, item: &Item) -> Result<Writte
         .condition_expression(&condition.text)
         .set_expression_attribute_names(Some(condition.names.clone()))
         .set_expression_attribute_values(condition.values_or_none())
+        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
         .send()
         .await;
     match answer {
         Ok(_) => Ok(Written::Done(None)),
-        Err(err)
-            if err
-                .as_service_error()
-                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-        {
-            Ok(Written::ConditionFailed)
-        }
-        Err(err) => Err(aws_error("dynamodb:PutItem", err)),
+        Err(err) => match err.as_service_error() {
+            // The row there now is exactly the one being put: an earlier attempt of
+            // this call wrote it and its answer was lost. The end state is the one
+            // asked for.
+            Some(
+                aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(
+                    failed,
+                ),
+            ) if failed.item() == Some(item) => Ok(Written::Done(None)),
+            Some(
+                aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(
+                    _,
+                ),
+            ) => Ok(Written::ConditionFailed),
+            _ => Err(aws_error("dynamodb:PutItem", err)),
+        },
     }
 }
 

@@ -7,6 +7,7 @@ pub mod emr;
 mod trace;
 
 use std::error::Error as StdError;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
@@ -37,6 +38,10 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// One call including its retries: the bound on how long any single call can take.
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The call timeout in force (an environment's `call_timeout` replaces the default), so
+/// that [`aws_error`], which sees only the SDK error, can say how long it waited.
+static CALL_TIMEOUT_SECS: AtomicU64 = AtomicU64::new(OPERATION_TIMEOUT.as_secs());
+
 /// Who the credentials belong to (STS GetCallerIdentity).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Identity {
@@ -61,6 +66,9 @@ impl Aws {
     /// unless a role must be assumed (and even then only when first used).
     pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
         let region = resolve_region(settings).await?;
+        let connect_timeout = settings.connect_timeout.unwrap_or(CONNECT_TIMEOUT);
+        let call_timeout = settings.call_timeout.unwrap_or(OPERATION_TIMEOUT);
+        CALL_TIMEOUT_SECS.store(call_timeout.as_secs(), Ordering::Relaxed);
         let credentials = {
             let mut chain = DefaultCredentialsChain::builder()
                 .region(region.clone())
@@ -81,9 +89,9 @@ impl Aws {
             )
             .timeout_config(
                 TimeoutConfig::builder()
-                    .connect_timeout(CONNECT_TIMEOUT)
-                    .operation_attempt_timeout(ATTEMPT_TIMEOUT)
-                    .operation_timeout(OPERATION_TIMEOUT)
+                    .connect_timeout(connect_timeout)
+                    .operation_attempt_timeout(ATTEMPT_TIMEOUT.min(call_timeout))
+                    .operation_timeout(call_timeout)
                     .build(),
             );
         if let Some(profile) = &settings.profile {
@@ -242,7 +250,7 @@ where
         SdkError::TimeoutError(_) => (
             format!(
                 "no answer within {}s (including retries)",
-                OPERATION_TIMEOUT.as_secs()
+                CALL_TIMEOUT_SECS.load(Ordering::Relaxed)
             ),
             Some("check the endpoint and the network; --endpoint-url / AWS_ENDPOINT_URL if you use a sandbox".into()),
         ),

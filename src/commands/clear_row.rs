@@ -294,7 +294,17 @@ pub async fn execute(
         )
     })?;
 
-    match dynamodb::delete_if_unchanged(aws, table, key, item).await? {
+    let deleted = dynamodb::delete_if_unchanged(aws, table, key, item)
+        .await
+        .map_err(|e| {
+            e.with_outcome(
+                &format!("the row was archived as entry {entry_id}, but its delete was not confirmed, so it may still be there"),
+                Some(format!(
+                    "`cyi rows` shows whether it is still there; if it is gone, `cyi restore-row --id {entry_id}` puts it back"
+                )),
+            )
+        })?;
+    match deleted {
         Written::Done(_) => {
             record_outcome(ui, archive_path, &entry_id, true, None)?;
             ui.say(&format!(
@@ -302,6 +312,16 @@ pub async fn execute(
             ))?;
             Ok(entry_id)
         }
+        // No outcome is recorded: the entry stays "pending", so the row it holds can
+        // be put back with `restore-row --id` whoever deleted it.
+        Written::Gone => Err(Error::refused(
+            format!(
+                "the row is gone, but not certainly by this command: another clear deleted it at the same moment, or this command's delete went through and its answer was lost; archive entry {entry_id} keeps it as shown"
+            ),
+            Some(format!(
+                "`cyi rows` shows it is gone; `cyi restore-row --id {entry_id}` puts it back if it should not be"
+            )),
+        )),
         Written::ConditionFailed => {
             let reason = "the row changed since it was shown; nothing deleted";
             record_outcome(ui, archive_path, &entry_id, false, Some(reason))?;

@@ -346,7 +346,7 @@ pub async fn run(
         ),
     )?;
     match dynamodb::put_if_absent(aws, table, &entry.item).await? {
-        Written::ConditionFailed => Err(Error::refused(
+        Written::ConditionFailed | Written::Gone => Err(Error::refused(
             "a row with this key was written since it was checked; nothing restored",
             Some("run the command again to see both rows".into()),
         )),

@@ -574,6 +574,12 @@ pub async fn execute(
 }
 
 /// The last check and the launch, while holding the lock.
+///
+/// RunJobFlow has no idempotency token, so the SDK must not retry it on its own: a
+/// retry after an answer lost on the way back would launch a second cluster. The
+/// call is made without SDK retries; after a failure that may have been applied (no
+/// answer, a timeout, a 5xx) the run's Correlation_Id tag says whether a cluster was
+/// launched after all, and only if none was is the call made again.
 async fn launch_locked(
     aws: &Aws,
     settings: &Settings,
@@ -581,22 +587,74 @@ async fn launch_locked(
     request: &RunJobFlow,
     force: bool,
 ) -> Result<aws_sdk_emr::operation::run_job_flow::RunJobFlowOutput> {
-    if !force {
-        let tagged = tagged_clusters(aws, settings, &inputs.run.correlation_id).await?;
-        if let Some(cluster) = tagged.first() {
-            return Err(Error::refused(
-                format!(
-                    "cluster {} ({}) was started for this correlation id while this command ran; nothing was launched",
-                    cluster.id, cluster.state
-                ),
-                None,
+    let correlation_id = &inputs.run.correlation_id;
+    let before = tagged_clusters(aws, settings, correlation_id).await?;
+    if !force && let Some(cluster) = before.first() {
+        return Err(Error::refused(
+            format!(
+                "cluster {} ({}) was started for this correlation id while this command ran; nothing was launched",
+                cluster.id, cluster.state
+            ),
+            None,
+        ));
+    }
+    let mut backoff = LAUNCH_BACKOFF;
+    let mut attempt = 1;
+    loop {
+        let answer = to_sdk::run_job_flow(request, aws.emr.run_job_flow())
+            .customize()
+            .config_override(
+                aws_sdk_emr::config::Builder::default()
+                    .retry_config(aws_config::retry::RetryConfig::disabled()),
+            )
+            .send()
+            .await;
+        let err = match answer {
+            Ok(out) => return Ok(out),
+            Err(err) => err,
+        };
+        // A service error below 500 (throttling, validation) was refused, not applied.
+        let maybe_applied = match &err {
+            aws_sdk_emr::error::SdkError::ServiceError(service) => {
+                service.raw().status().as_u16() >= 500
+            }
+            aws_sdk_emr::error::SdkError::ConstructionFailure(_) => false,
+            _ => true,
+        };
+        let retryable = maybe_applied || is_throttling(&err);
+        if maybe_applied {
+            let now = tagged_clusters(aws, settings, correlation_id).await?;
+            if let Some(launched) = now.iter().find(|c| before.iter().all(|b| b.id != c.id)) {
+                return Ok(
+                    aws_sdk_emr::operation::run_job_flow::RunJobFlowOutput::builder()
+                        .job_flow_id(&launched.id)
+                        .set_cluster_arn(launched.arn.clone())
+                        .build(),
+                );
+            }
+        }
+        if !retryable || attempt >= crate::aws::MAX_ATTEMPTS {
+            return Err(aws_error("emr:RunJobFlow", err).with_outcome(
+                "no cluster id came back, so no launch is known (the launch lock is released)",
+                Some("`cyi clusters` shows whether a cluster started anyway; if none did, run start-cluster again".into()),
             ));
         }
+        attempt += 1;
+        tokio::time::sleep(backoff).await;
+        backoff = (backoff * 2).min(Duration::from_secs(5));
     }
-    to_sdk::run_job_flow(request, aws.emr.run_job_flow())
-        .send()
-        .await
-        .map_err(|e| aws_error("emr:RunJobFlow", e))
+}
+
+/// The first wait before RunJobFlow is tried again.
+const LAUNCH_BACKOFF: Duration = Duration::from_millis(200);
+
+fn is_throttling<R>(
+    err: &aws_sdk_emr::error::SdkError<aws_sdk_emr::operation::run_job_flow::RunJobFlowError, R>,
+) -> bool {
+    use aws_sdk_emr::error::ProvideErrorMetadata;
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code.contains("Throttl") || code == "RequestLimitExceeded")
 }
 
 /// Follows the cluster until it is up (WAITING/RUNNING) or has ended.

@@ -19,7 +19,7 @@ use crate::aws::emr::{self, ClusterDetail};
 use crate::aws::{Aws, aws_error};
 use crate::cli::StopClustersArgs;
 use crate::confirm;
-use crate::error::{EXIT_FAILED, Error, Result};
+use crate::error::{EXIT_FAILED, EXIT_INTERRUPTED, Error, Result};
 use crate::render::{self, Ui};
 use crate::settings::Settings;
 use crate::types::{ClusterId, Identifier};
@@ -213,6 +213,10 @@ pub enum Outcome {
     ProtectedSkipped,
     /// It could not be terminated; the message says why.
     Failed,
+    /// Interrupted while its call was on the way: sent, but no answer came back.
+    Unknown,
+    /// Interrupted before its call was sent.
+    NotSent,
 }
 
 impl Outcome {
@@ -226,6 +230,8 @@ impl Outcome {
             Outcome::AlreadyTerminating => "already terminating",
             Outcome::ProtectedSkipped => "protected, skipped",
             Outcome::Failed => "FAILED",
+            Outcome::Unknown => "sent, no answer",
+            Outcome::NotSent => "not sent",
         }
     }
 }
@@ -248,6 +254,8 @@ pub struct StopReport<'a> {
     pub cluster_name: &'a str,
     pub name_regex: Option<&'a str>,
     pub dry_run: bool,
+    /// Ctrl-C stopped the run; `results` says how far it got.
+    pub interrupted: bool,
     pub targets: Vec<TargetRow<'a>>,
     pub results: &'a [ClusterResult],
 }
@@ -314,12 +322,12 @@ pub async fn run(
     show_plan(ui, &context, &plan)?;
 
     if plan.targets.is_empty() {
-        context.document(ui, &plan, &[])?;
+        context.document(ui, &plan, &[], false)?;
         return Ok(ExitCode::SUCCESS);
     }
     if settings.dry_run {
         ui.note("dry run: nothing was changed")?;
-        context.document(ui, &plan, &[])?;
+        context.document(ui, &plan, &[], false)?;
         return Ok(ExitCode::SUCCESS);
     }
     if plan.to_terminate() > 0 {
@@ -335,27 +343,52 @@ pub async fn run(
         confirm::confirm(settings, &action)?;
     }
 
-    let mut results = execute(aws, &plan).await;
+    // Ctrl-C from here on must not lose track of what was sent: the handler is
+    // installed once, the work is dropped at the interrupt, and `progress` (owned
+    // here) still says which calls were answered, which were on the way and which were
+    // never sent. An error installing the handler disables the branch, not the work.
+    let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
+    let mut progress = Progress::default();
+    let mut interrupted = tokio::select! {
+        () = execute(aws, &plan, &mut progress) => false,
+        Ok(()) = &mut interrupt => true,
+    };
+    let mut results = progress.finish(&plan);
     let mut timed_out = Vec::new();
-    if args.wait {
+    let mut interrupted_wait = false;
+    if args.wait && !interrupted {
         let waiting: Vec<String> = results
             .iter()
             .filter(|r| r.outcome.ok())
             .map(|r| r.id.clone())
             .collect();
-        let states = wait_for(aws, ui, &waiting, Duration::from_secs(args.timeout)).await?;
+        let mut states = BTreeMap::new();
+        let timeout = Duration::from_secs(args.timeout);
+        let waited = tokio::select! {
+            waited = wait_for(aws, ui, &waiting, timeout, &mut states) => Some(waited),
+            Ok(()) = &mut interrupt => None,
+        };
+        match waited {
+            Some(waited) => waited?,
+            None => interrupted_wait = true,
+        }
         for result in &mut results {
             if let Some(state) = states.get(&result.id) {
                 result.final_state = Some(state.clone());
-                if result.outcome.ok() && !is_terminated(state) {
+                if !interrupted_wait && result.outcome.ok() && !is_terminated(state) {
                     timed_out.push(result.id.clone());
                 }
             }
         }
     }
+    interrupted |= interrupted_wait;
 
     show_results(ui, &results, args.wait)?;
-    context.document(ui, &plan, &results)?;
+    context.document(ui, &plan, &results, interrupted)?;
+    if interrupted {
+        ui.note(&interrupt_note(&results, interrupted_wait))?;
+        return Ok(ExitCode::from(EXIT_INTERRUPTED));
+    }
     if !timed_out.is_empty() {
         ui.note(&format!(
             "timed out after {}s; still not terminated: {}",
@@ -380,7 +413,13 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    fn document(&self, ui: &mut Ui<'_>, plan: &Plan, results: &[ClusterResult]) -> Result<()> {
+    fn document(
+        &self,
+        ui: &mut Ui<'_>,
+        plan: &Plan,
+        results: &[ClusterResult],
+        interrupted: bool,
+    ) -> Result<()> {
         ui.document(&StopReport {
             environment: &self.settings.env_name,
             account: self.account,
@@ -388,6 +427,7 @@ impl Context<'_> {
             cluster_name: &self.settings.cluster_name,
             name_regex: self.names.pattern(),
             dry_run: self.settings.dry_run,
+            interrupted,
             targets: plan
                 .targets
                 .iter()
@@ -502,12 +542,18 @@ fn is_terminated(state: &str) -> bool {
         || state == ClusterState::TerminatedWithErrors.as_str()
 }
 
-/// Carries out the plan. Never stops at the first failure: every batch is tried, and a
-/// failed batch is described again so the report says exactly which clusters are going.
-pub async fn execute(aws: &Aws, plan: &Plan) -> Vec<ClusterResult> {
-    let mut results: BTreeMap<String, ClusterResult> = BTreeMap::new();
-    let mut record = |id: &str, outcome, message: Option<String>| {
-        results.insert(
+/// What [`execute`] has done so far, owned by the caller so that it survives the
+/// execution being dropped at Ctrl-C.
+#[derive(Debug, Default)]
+pub struct Progress {
+    results: BTreeMap<String, ClusterResult>,
+    /// The ids of the call that was sent and has not answered yet.
+    in_flight: Vec<String>,
+}
+
+impl Progress {
+    fn record(&mut self, id: &str, outcome: Outcome, message: Option<String>) {
+        self.results.insert(
             id.to_owned(),
             ClusterResult {
                 id: id.to_owned(),
@@ -516,9 +562,66 @@ pub async fn execute(aws: &Aws, plan: &Plan) -> Vec<ClusterResult> {
                 final_state: None,
             },
         );
+    }
+
+    /// One result per target, in the plan's order. After an interrupt, a target of the
+    /// call on the way is `Unknown` and one whose call was never sent is `NotSent`.
+    pub fn finish(mut self, plan: &Plan) -> Vec<ClusterResult> {
+        for id in std::mem::take(&mut self.in_flight) {
+            if !self.results.contains_key(&id) {
+                self.record(
+                    &id,
+                    Outcome::Unknown,
+                    Some("interrupted: its call was sent but not answered; it may be terminating (see `cyi clusters`)".into()),
+                );
+            }
+        }
+        plan.targets
+            .iter()
+            .map(|c| {
+                self.results.remove(&c.id).unwrap_or_else(|| ClusterResult {
+                    id: c.id.clone(),
+                    outcome: Outcome::NotSent,
+                    message: Some("interrupted before its call was sent; still running".into()),
+                    final_state: None,
+                })
+            })
+            .collect()
+    }
+}
+
+fn interrupt_note(results: &[ClusterResult], while_waiting: bool) -> String {
+    let ids = |outcome: fn(&Outcome) -> bool| {
+        let ids: Vec<&str> = results
+            .iter()
+            .filter(|r| outcome(&r.outcome))
+            .map(|r| r.id.as_str())
+            .collect();
+        if ids.is_empty() {
+            "none".to_owned()
+        } else {
+            ids.join(", ")
+        }
     };
+    let accepted = ids(|o| o.ok());
+    if while_waiting {
+        return format!(
+            "interrupted (Ctrl-C) while waiting; termination had been accepted for: {accepted} (they keep terminating)"
+        );
+    }
+    format!(
+        "interrupted (Ctrl-C); termination accepted for: {accepted}; sent without an answer: {}; not sent: {}",
+        ids(|o| *o == Outcome::Unknown),
+        ids(|o| *o == Outcome::NotSent)
+    )
+}
+
+/// Carries out the plan into `progress`. Never stops at the first failure: every batch
+/// is tried, and a failed batch is described again so the report says exactly which
+/// clusters are going.
+pub async fn execute(aws: &Aws, plan: &Plan, progress: &mut Progress) {
     for id in &plan.skipped {
-        record(
+        progress.record(
             id,
             Outcome::ProtectedSkipped,
             Some("termination protection is on; left running (--force to terminate)".into()),
@@ -537,7 +640,7 @@ pub async fn execute(aws: &Aws, plan: &Plan) -> Vec<ClusterResult> {
             Ok(_) => {
                 unprotected.insert(id.as_str());
             }
-            Err(e) => record(
+            Err(e) => progress.record(
                 id,
                 Outcome::Failed,
                 Some(format!(
@@ -557,6 +660,7 @@ pub async fn execute(aws: &Aws, plan: &Plan) -> Vec<ClusterResult> {
         if ids.is_empty() {
             continue;
         }
+        progress.in_flight = ids.clone();
         let answer = aws
             .emr
             .terminate_job_flows()
@@ -569,7 +673,7 @@ pub async fn execute(aws: &Aws, plan: &Plan) -> Vec<ClusterResult> {
                     let message = unprotected
                         .contains(id.as_str())
                         .then(|| "termination protection removed (--force)".to_owned());
-                    record(id, Outcome::Terminating, message);
+                    progress.record(id, Outcome::Terminating, message);
                 }
             }
             Err(e) => {
@@ -578,23 +682,23 @@ pub async fn execute(aws: &Aws, plan: &Plan) -> Vec<ClusterResult> {
                     Ok(now) => {
                         for (id, detail) in ids.iter().zip(now) {
                             match detail {
-                                Some(d) if is_terminating(&d.state) => record(
+                                Some(d) if is_terminating(&d.state) => progress.record(
                                     id,
                                     Outcome::AlreadyTerminating,
                                     Some(format!("{failure}; but the cluster is {}", d.state)),
                                 ),
-                                Some(d) => record(
+                                Some(d) => progress.record(
                                     id,
                                     Outcome::Failed,
                                     Some(format!("{failure}; the cluster is still {}", d.state)),
                                 ),
-                                None => record(id, Outcome::Failed, Some(failure.clone())),
+                                None => progress.record(id, Outcome::Failed, Some(failure.clone())),
                             }
                         }
                     }
                     Err(describe) => {
                         for id in &ids {
-                            record(
+                            progress.record(
                                 id,
                                 Outcome::Failed,
                                 Some(format!("{failure}; state unknown ({describe})")),
@@ -604,11 +708,8 @@ pub async fn execute(aws: &Aws, plan: &Plan) -> Vec<ClusterResult> {
                 }
             }
         }
+        progress.in_flight.clear();
     }
-    plan.targets
-        .iter()
-        .filter_map(|c| results.remove(&c.id))
-        .collect()
 }
 
 /// Polls until every cluster in `ids` is TERMINATED or TERMINATED_WITH_ERRORS, or
@@ -618,10 +719,10 @@ async fn wait_for(
     ui: &mut Ui<'_>,
     ids: &[String],
     timeout: Duration,
-) -> Result<BTreeMap<String, String>> {
+    states: &mut BTreeMap<String, String>,
+) -> Result<()> {
     let started = Instant::now();
     let progress = std::io::stderr().is_terminal();
-    let mut states = BTreeMap::new();
     let mut pending: Vec<String> = ids.to_vec();
     if !progress && !pending.is_empty() {
         ui.note(&format!(
@@ -656,7 +757,7 @@ async fn wait_for(
                 .map_err(|e| Error::io("cannot write the output", e))?;
         }
         if pending.is_empty() || elapsed >= timeout {
-            return Ok(states);
+            return Ok(());
         }
         tokio::time::sleep(POLL_INTERVAL.min(timeout - elapsed)).await;
     }
@@ -898,6 +999,52 @@ mod tests {
                 "protected_skipped",
                 "failed"
             ])
+        );
+    }
+
+    #[test]
+    fn an_interrupt_splits_the_targets_into_answered_on_the_way_and_never_sent() {
+        let targets: Vec<ClusterDetail> = ["j-A", "j-B", "j-C", "j-D"]
+            .iter()
+            .map(|id| cluster(id, "cyi", "WAITING"))
+            .collect();
+        let plan = Plan {
+            batches: vec![
+                vec!["j-A".into()],
+                vec!["j-B".into(), "j-C".into()],
+                vec!["j-D".into()],
+            ],
+            targets,
+            unprotect: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let mut progress = Progress::default();
+        progress.record("j-A", Outcome::Terminating, None);
+        progress.in_flight = vec!["j-B".into(), "j-C".into()];
+        let results = progress.finish(&plan);
+        let outcomes: Vec<(&str, Outcome)> =
+            results.iter().map(|r| (r.id.as_str(), r.outcome)).collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("j-A", Outcome::Terminating),
+                ("j-B", Outcome::Unknown),
+                ("j-C", Outcome::Unknown),
+                ("j-D", Outcome::NotSent),
+            ]
+        );
+        assert!(results.iter().all(|r| r.id == "j-A" || !r.outcome.ok()));
+        assert_eq!(
+            interrupt_note(&results, false),
+            "interrupted (Ctrl-C); termination accepted for: j-A; sent without an answer: j-B, j-C; not sent: j-D"
+        );
+        assert_eq!(
+            interrupt_note(&results[..1], true),
+            "interrupted (Ctrl-C) while waiting; termination had been accepted for: j-A (they keep terminating)"
+        );
+        assert_eq!(
+            serde_json::to_value([Outcome::Unknown, Outcome::NotSent]).unwrap(),
+            serde_json::json!(["unknown", "not_sent"])
         );
     }
 }

@@ -92,6 +92,16 @@ pub async fn acquire(
                         .cloned()
                         .unwrap_or_else(|| "?".into())
                 };
+                // Our own earlier attempt: it was written, but its answer was lost and
+                // the SDK tried again.
+                if field("Owner") == owner {
+                    return Ok(Lock {
+                        table: table.to_owned(),
+                        correlation_id: correlation_id.to_owned(),
+                        product,
+                        owner,
+                    });
+                }
                 return Err(Error::refused(
                     format!(
                         "another `cyi start-cluster` for correlation id '{correlation_id}' is launching (lock held by {} since {}); nothing was launched",

@@ -294,3 +294,5 @@ fn run(cmd: &mut StdCommand) {
     assert!(status.success(), "{cmd:?} failed: {status}");
 }
 pub mod start;
+
+pub mod reliability;

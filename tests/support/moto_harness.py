@@ -73,7 +73,8 @@ class Rule:
 
     operation: the operation name to match, or "*" for every call.
     kind: "throttle" (400 ThrottlingException), "500", "503", "drop" (close the
-          connection without an answer), "hang" (never answer), or "before" (send
+          connection without an answer), "lose" (let moto apply the call, then close
+          the connection without its answer), "hang" (never answer), or "before" (send
           `request` to moto first, then handle the call normally).
     skip: let this many matching calls through first (default 0).
     times: fault this many matching calls after that (default 1; -1 for all).
@@ -128,6 +129,14 @@ class Harness:
             self.forward(environ, rule.request)
             environ["wsgi.input"].seek(0)
             return self.app(environ, start_response)
+        if rule.kind == "lose":
+            # moto applies the call, then the answer is lost on the way back: what a
+            # client sees when a connection breaks after the server has acted.
+            b"".join(self.app(environ, lambda status, headers, exc_info=None: None))
+            conn = environ.get("werkzeug.socket")
+            if conn is not None:
+                conn.shutdown(socket.SHUT_RDWR)
+            return []
         if rule.kind in ("drop", "hang"):
             conn = environ.get("werkzeug.socket")
             if rule.kind == "hang":
@@ -136,6 +145,16 @@ class Harness:
                 conn.shutdown(socket.SHUT_RDWR)
             return []
         if rule.kind == "throttle":
+            # Each protocol spells throttling its own way; a JSON body on an XML service
+            # would be an unparseable error, which the SDK rightly does not retry.
+            service = service_of(environ)
+            if service == "s3":
+                xml = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate. (injected)</Message></Error>"
+                return respond_xml(start_response, "503 Slow Down", xml)
+            if service == "sts":
+                xml = ("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+                       "<Message>Rate exceeded (injected)</Message></Error><RequestId>injected</RequestId></ErrorResponse>")
+                return respond_xml(start_response, "400 Bad Request", xml)
             payload = {"__type": "ThrottlingException", "message": "Rate exceeded (injected)"}
             return respond(start_response, "400 Bad Request", payload, {"x-amzn-ErrorType": "ThrottlingException"})
         status = {"500": "500 Internal Server Error", "503": "503 Service Unavailable"}[rule.kind]
@@ -181,6 +200,12 @@ def respond(start_response, status, payload, headers):
     data = json.dumps(payload).encode()
     head = [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(data)))]
     start_response(status, head + list(headers.items()))
+    return [data]
+
+
+def respond_xml(start_response, status, xml):
+    data = xml.encode()
+    start_response(status, [("Content-Type", "text/xml"), ("Content-Length", str(len(data)))])
     return [data]
 
 
