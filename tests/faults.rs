@@ -382,7 +382,7 @@ fn a_black_holed_endpoint_fails_within_the_call_timeout() {
     short_timeouts(&sandbox, &format!("http://127.0.0.1:{port}"));
     let started = Instant::now();
     let child = sandbox
-        .cyi_std()
+        .cyi_piped()
         .args(["stop-clusters", "--yes"])
         .spawn()
         .unwrap();
@@ -412,7 +412,7 @@ fn a_closed_port_fails_promptly_with_one_clear_line() {
     let started = Instant::now();
     let out = finish(
         sandbox
-            .cyi_std()
+            .cyi_piped()
             .args([
                 "clear-row",
                 "--correlation-id",
@@ -463,7 +463,7 @@ fn ctrl_c_while_waiting_reports_what_was_terminated() {
         {"operation": "DescribeCluster", "kind": "hang", "skip": 2, "times": -1}
     ]));
     let child = sandbox
-        .cyi_std()
+        .cyi_piped()
         .args(["stop-clusters", "--yes", "--wait", "--output", "json"])
         .spawn()
         .unwrap();
@@ -498,7 +498,7 @@ fn ctrl_c_between_batches_reports_exactly_what_was_sent() {
         {"operation": "TerminateJobFlows", "kind": "hang", "skip": 1, "times": -1}
     ]));
     let child = sandbox
-        .cyi_std()
+        .cyi_piped()
         .args(["stop-clusters", "--yes", "--output", "json"])
         .spawn()
         .unwrap();

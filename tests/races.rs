@@ -52,7 +52,7 @@ fn concurrent_clears_of_one_row_delete_it_once_and_archive_one_deletion() {
         let children: Vec<_> = (0..CLEARS_PER_ROUND)
             .map(|_| {
                 sandbox
-                    .cyi_std()
+                    .cyi_piped()
                     .args(["clear-row", "--correlation-id", &id, "--yes", "--archive"])
                     .arg(&archive)
                     .spawn()
@@ -120,7 +120,7 @@ fn a_clear_killed_between_archive_and_delete_leaves_the_row_and_its_copy() {
     // The delete never reaches moto: the process is killed while it waits.
     sandbox.set_faults(json!([{"operation": "DeleteItem", "kind": "hang", "times": -1}]));
     let mut child = sandbox
-        .cyi_std()
+        .cyi_piped()
         .args(["clear-row", "--correlation-id", "run-1", "--yes"])
         .spawn()
         .unwrap();

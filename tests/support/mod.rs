@@ -7,6 +7,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -79,32 +80,46 @@ impl Sandbox {
         self.home.path()
     }
 
-    /// The `cyi` binary, with a clean environment that reaches only this sandbox.
-    pub fn cyi(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::cargo_bin("cyi").unwrap();
+    /// The environment the `cyi` binary gets: a HOME of its own, test credentials, and
+    /// every AWS call sent to this sandbox.
+    pub fn cyi_env(&self) -> Vec<(&'static str, OsString)> {
+        let home = self.home();
+        vec![
+            ("HOME", home.into()),
+            ("XDG_CONFIG_HOME", home.join("config").into()),
+            ("XDG_STATE_HOME", home.join("state").into()),
+            ("AWS_CONFIG_FILE", home.join("aws-config-absent").into()),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                home.join("aws-credentials-absent").into(),
+            ),
+            ("AWS_ACCESS_KEY_ID", "testing".into()),
+            ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+            ("AWS_REGION", REGION.into()),
+            ("AWS_ENDPOINT_URL", self.endpoint().into()),
+            ("NO_COLOR", "1".into()),
+        ]
+    }
+
+    /// The `cyi` binary as a std Command: nothing inherited that could reach another
+    /// AWS or another config (`AWS_*`, `CYI_*`, `XDG_*`, `USER`), run in the sandbox's HOME.
+    pub fn cyi_std(&self) -> StdCommand {
+        let mut cmd = StdCommand::new(env!("CARGO_BIN_EXE_cyi"));
         for (name, _) in std::env::vars_os() {
             let name = name.to_string_lossy().into_owned();
             if name.starts_with("AWS_") || name.starts_with("CYI_") || name.starts_with("XDG_") {
                 cmd.env_remove(&name);
             }
         }
-        let home = self.home();
-        cmd.current_dir(home)
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("AWS_CONFIG_FILE", home.join("aws-config-absent"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                home.join("aws-credentials-absent"),
-            )
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", REGION)
-            .env("AWS_ENDPOINT_URL", self.endpoint())
-            .env("NO_COLOR", "1")
+        cmd.current_dir(self.home())
+            .envs(self.cyi_env())
             .env_remove("USER");
         cmd
+    }
+
+    /// The `cyi` binary, with a clean environment that reaches only this sandbox.
+    pub fn cyi(&self) -> assert_cmd::Command {
+        assert_cmd::Command::from_std(self.cyi_std())
     }
 
     /// Writes `./cyi.toml` in the sandbox's working directory.

@@ -3,41 +3,17 @@
 
 use std::process::Command;
 
-use super::{REGION, Sandbox};
+use super::Sandbox;
 
 /// Seconds rexpect waits for each expected text: generous, because two cores are shared
 /// by several test runs and the first EMR call to a fresh moto takes a second or more.
 pub const PTY_TIMEOUT_MS: u64 = 30_000;
 
-/// The environment `Sandbox::cyi()` gives the binary, as name/value pairs.
-pub fn cyi_env(sandbox: &Sandbox) -> Vec<(String, String)> {
-    let home = sandbox.home();
-    let path = |p: &std::path::Path| p.to_string_lossy().into_owned();
-    vec![
-        ("HOME".into(), path(home)),
-        ("XDG_CONFIG_HOME".into(), path(&home.join("config"))),
-        ("XDG_STATE_HOME".into(), path(&home.join("state"))),
-        (
-            "AWS_CONFIG_FILE".into(),
-            path(&home.join("aws-config-absent")),
-        ),
-        (
-            "AWS_SHARED_CREDENTIALS_FILE".into(),
-            path(&home.join("aws-credentials-absent")),
-        ),
-        ("AWS_ACCESS_KEY_ID".into(), "testing".into()),
-        ("AWS_SECRET_ACCESS_KEY".into(), "testing".into()),
-        ("AWS_REGION".into(), REGION.into()),
-        ("AWS_ENDPOINT_URL".into(), sandbox.endpoint()),
-        ("NO_COLOR".into(), "1".into()),
-    ]
-}
-
 /// `cyi ARGS` on a pty in the sandbox's directory, with nothing inherited but PATH.
 pub fn spawn(sandbox: &Sandbox, args: &[&str]) -> rexpect::session::PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cyi"));
     cmd.env_clear()
-        .envs(cyi_env(sandbox))
+        .envs(sandbox.cyi_env())
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("TERM", "xterm")
         .current_dir(sandbox.home())

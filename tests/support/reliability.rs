@@ -10,36 +10,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::{REGION, Sandbox};
+use super::Sandbox;
 
 impl Sandbox {
-    /// `cyi` with the same clean environment as [`Sandbox::cyi`], as a plain std
-    /// Command so a test can spawn it and signal it.
-    pub fn cyi_std(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cyi"));
-        for (name, _) in std::env::vars_os() {
-            let name = name.to_string_lossy().into_owned();
-            if name.starts_with("AWS_") || name.starts_with("CYI_") || name.starts_with("XDG_") {
-                cmd.env_remove(&name);
-            }
-        }
-        let home = self.home();
-        cmd.current_dir(home)
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_STATE_HOME", home.join("state"))
-            .env("AWS_CONFIG_FILE", home.join("aws-config-absent"))
-            .env(
-                "AWS_SHARED_CREDENTIALS_FILE",
-                home.join("aws-credentials-absent"),
-            )
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", REGION)
-            .env("AWS_ENDPOINT_URL", self.endpoint())
-            .env("NO_COLOR", "1")
-            .env_remove("USER")
-            .stdin(Stdio::null())
+    /// `cyi` as a std Command with piped output and no input, so a test can spawn it,
+    /// signal it and read what it printed.
+    pub fn cyi_piped(&self) -> Command {
+        let mut cmd = self.cyi_std();
+        cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         cmd
