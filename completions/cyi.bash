@@ -83,7 +83,7 @@ _cyi() {
 
     case "${cmd}" in
         cyi)
-            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help"
+            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -263,7 +263,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__help)
-            opts="clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help"
+            opts="start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

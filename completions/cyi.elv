@@ -34,18 +34,25 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand clusters 'List the environment''s active CYI clusters (read-only)'
+            cand start-cluster 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
+            cand status 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
+            cand restart 'Start a run again: resume from its failed step, or with --fresh from the first step'
+            cand stop-clusters 'Terminate the environment''s active CYI clusters (shows the plan and asks first)'
             cand clear-row 'Clear a run''s state row, after archiving it locally (undo with restore-row)'
             cand restore-row 'Put a cleared row back from the local archive, or list the archive'
             cand rows 'List the data product''s state rows, newest first (read-only)'
-            cand start-cluster 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
+            cand clusters 'List the environment''s active CYI clusters (read-only)'
             cand completions 'Print shell completions'
-            cand stop-clusters 'Terminate the environment''s active CYI clusters (shows the plan and asks first)'
-            cand status 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
-            cand restart 'Start a run again: resume from its failed step, or with --fresh from the first step'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
-        &'cyi;clusters'= {
+        &'cyi;start-cluster'= {
+            cand --export-date 'The day whose files to load'
+            cand --correlation-id 'The run''s id: the state row''s key and the cluster''s Correlation_Id tag'
+            cand --start-date 'Load every day from this one up to the export date (a historical backfill)'
+            cand --s3-prefix 'Input prefix handed to the steps [default: <cluster_name>/<export-date>]'
+            cand --input-bucket 'Bucket holding the input files (overrides the environment''s input_bucket)'
+            cand --cluster-config 'The launcher''s four YAML files (overrides the environment''s cluster_config)'
+            cand --timeout 'How long --wait follows the cluster'
             cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
             cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
             cand --region 'AWS region (overrides the environment''s)'
@@ -53,6 +60,76 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
             cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
             cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand --force 'Launch even when a check fails (a finished or running run, no input data)'
+            cand --wait 'After launch, follow the cluster until it is WAITING/RUNNING or has ended'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cyi;status'= {
+            cand --correlation-id 'Show this run: its state row, its cluster, the cluster''s steps and what to do next'
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cyi;restart'= {
+            cand --correlation-id 'The run to restart; its state row gives the export date (`Date`)'
+            cand --input-bucket 'Bucket holding the input files (overrides the environment''s input_bucket)'
+            cand --cluster-config 'The launcher''s four YAML files (overrides the environment''s cluster_config)'
+            cand --archive 'With --fresh: the archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]'
+            cand --timeout 'How long --wait follows the cluster'
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand --fresh 'Clear the row first (archived, as clear-row does), so the run begins from the first step'
+            cand --wait 'After launch, follow the cluster until it is WAITING/RUNNING or has ended'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cyi;stop-clusters'= {
+            cand --cluster-id 'Stop only this cluster (repeatable); it must exist, be active and have the environment''s cluster name'
+            cand --correlation-id 'Stop only the clusters tagged Correlation_Id=ID'
+            cand --name-regex 'Match cluster names with this regular expression instead of the exact cluster name (opt-in; not anchored)'
+            cand --timeout 'With --wait: give up after this many seconds'
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand --force 'Remove termination protection from protected targets and terminate them too'
+            cand --wait 'Wait until every target is TERMINATED (or TERMINATED_WITH_ERRORS)'
             cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
             cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
             cand --dry-run 'Show what would be done and change nothing'
@@ -129,14 +206,7 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'cyi;start-cluster'= {
-            cand --export-date 'The day whose files to load'
-            cand --correlation-id 'The run''s id: the state row''s key and the cluster''s Correlation_Id tag'
-            cand --start-date 'Load every day from this one up to the export date (a historical backfill)'
-            cand --s3-prefix 'Input prefix handed to the steps [default: <cluster_name>/<export-date>]'
-            cand --input-bucket 'Bucket holding the input files (overrides the environment''s input_bucket)'
-            cand --cluster-config 'The launcher''s four YAML files (overrides the environment''s cluster_config)'
-            cand --timeout 'How long --wait follows the cluster'
+        &'cyi;clusters'= {
             cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
             cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
             cand --region 'AWS region (overrides the environment''s)'
@@ -144,8 +214,6 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
             cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
             cand --output 'Output format: a table for people, or one JSON document on stdout'
-            cand --force 'Launch even when a check fails (a finished or running run, no input data)'
-            cand --wait 'After launch, follow the cluster until it is WAITING/RUNNING or has ended'
             cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
             cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
             cand --dry-run 'Show what would be done and change nothing'
@@ -174,87 +242,25 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'cyi;stop-clusters'= {
-            cand --cluster-id 'Stop only this cluster (repeatable); it must exist, be active and have the environment''s cluster name'
-            cand --correlation-id 'Stop only the clusters tagged Correlation_Id=ID'
-            cand --name-regex 'Match cluster names with this regular expression instead of the exact cluster name (opt-in; not anchored)'
-            cand --timeout 'With --wait: give up after this many seconds'
-            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
-            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
-            cand --region 'AWS region (overrides the environment''s)'
-            cand --profile 'AWS shared-config profile (overrides the environment''s)'
-            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
-            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
-            cand --output 'Output format: a table for people, or one JSON document on stdout'
-            cand --force 'Remove termination protection from protected targets and terminate them too'
-            cand --wait 'Wait until every target is TERMINATED (or TERMINATED_WITH_ERRORS)'
-            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
-            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
-            cand --dry-run 'Show what would be done and change nothing'
-            cand -v 'Show each AWS call on stderr'
-            cand --verbose 'Show each AWS call on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'cyi;status'= {
-            cand --correlation-id 'Show this run: its state row, its cluster, the cluster''s steps and what to do next'
-            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
-            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
-            cand --region 'AWS region (overrides the environment''s)'
-            cand --profile 'AWS shared-config profile (overrides the environment''s)'
-            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
-            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
-            cand --output 'Output format: a table for people, or one JSON document on stdout'
-            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
-            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
-            cand --dry-run 'Show what would be done and change nothing'
-            cand -v 'Show each AWS call on stderr'
-            cand --verbose 'Show each AWS call on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'cyi;restart'= {
-            cand --correlation-id 'The run to restart; its state row gives the export date (`Date`)'
-            cand --input-bucket 'Bucket holding the input files (overrides the environment''s input_bucket)'
-            cand --cluster-config 'The launcher''s four YAML files (overrides the environment''s cluster_config)'
-            cand --archive 'With --fresh: the archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]'
-            cand --timeout 'How long --wait follows the cluster'
-            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
-            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
-            cand --region 'AWS region (overrides the environment''s)'
-            cand --profile 'AWS shared-config profile (overrides the environment''s)'
-            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
-            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
-            cand --output 'Output format: a table for people, or one JSON document on stdout'
-            cand --fresh 'Clear the row first (archived, as clear-row does), so the run begins from the first step'
-            cand --wait 'After launch, follow the cluster until it is WAITING/RUNNING or has ended'
-            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
-            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
-            cand --dry-run 'Show what would be done and change nothing'
-            cand -v 'Show each AWS call on stderr'
-            cand --verbose 'Show each AWS call on stderr'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
         &'cyi;help'= {
-            cand clusters 'List the environment''s active CYI clusters (read-only)'
+            cand start-cluster 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
+            cand status 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
+            cand restart 'Start a run again: resume from its failed step, or with --fresh from the first step'
+            cand stop-clusters 'Terminate the environment''s active CYI clusters (shows the plan and asks first)'
             cand clear-row 'Clear a run''s state row, after archiving it locally (undo with restore-row)'
             cand restore-row 'Put a cleared row back from the local archive, or list the archive'
             cand rows 'List the data product''s state rows, newest first (read-only)'
-            cand start-cluster 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
+            cand clusters 'List the environment''s active CYI clusters (read-only)'
             cand completions 'Print shell completions'
-            cand stop-clusters 'Terminate the environment''s active CYI clusters (shows the plan and asks first)'
-            cand status 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
-            cand restart 'Start a run again: resume from its failed step, or with --fresh from the first step'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
-        &'cyi;help;clusters'= {
+        &'cyi;help;start-cluster'= {
+        }
+        &'cyi;help;status'= {
+        }
+        &'cyi;help;restart'= {
+        }
+        &'cyi;help;stop-clusters'= {
         }
         &'cyi;help;clear-row'= {
         }
@@ -262,15 +268,9 @@ set edit:completion:arg-completer[cyi] = {|@words|
         }
         &'cyi;help;rows'= {
         }
-        &'cyi;help;start-cluster'= {
+        &'cyi;help;clusters'= {
         }
         &'cyi;help;completions'= {
-        }
-        &'cyi;help;stop-clusters'= {
-        }
-        &'cyi;help;status'= {
-        }
-        &'cyi;help;restart'= {
         }
         &'cyi;help;help'= {
         }

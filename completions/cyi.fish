@@ -37,29 +37,91 @@ complete -c cyi -n "__fish_cyi_needs_command" -l dry-run -d 'Show what would be 
 complete -c cyi -n "__fish_cyi_needs_command" -s v -l verbose -d 'Show each AWS call on stderr'
 complete -c cyi -n "__fish_cyi_needs_command" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_needs_command" -s V -l version -d 'Print version'
-complete -c cyi -n "__fish_cyi_needs_command" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "status" -d 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "restart" -d 'Start a run again: resume from its failed step, or with --fresh from the first step'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "clear-row" -d 'Clear a run\'s state row, after archiving it locally (undo with restore-row)'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "restore-row" -d 'Put a cleared row back from the local archive, or list the archive'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "rows" -d 'List the data product\'s state rows, newest first (read-only)'
-complete -c cyi -n "__fish_cyi_needs_command" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "completions" -d 'Print shell completions'
-complete -c cyi -n "__fish_cyi_needs_command" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
-complete -c cyi -n "__fish_cyi_needs_command" -f -a "status" -d 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
-complete -c cyi -n "__fish_cyi_needs_command" -f -a "restart" -d 'Start a run again: resume from its failed step, or with --fresh from the first step'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
-complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
-complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l region -d 'AWS region (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
-complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l export-date -d 'The day whose files to load' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l correlation-id -d 'The run\'s id: the state row\'s key and the cluster\'s Correlation_Id tag' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l start-date -d 'Load every day from this one up to the export date (a historical backfill)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l s3-prefix -d 'Input prefix handed to the steps [default: <cluster_name>/<export-date>]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l input-bucket -d 'Bucket holding the input files (overrides the environment\'s input_bucket)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l cluster-config -d 'The launcher\'s four YAML files (overrides the environment\'s cluster_config)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l timeout -d 'How long --wait follows the cluster' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
 json\t''"
-complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
-complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l dry-run -d 'Show what would be done and change nothing'
-complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s v -l verbose -d 'Show each AWS call on stderr'
-complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s h -l help -d 'Print help'
-complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l force -d 'Launch even when a check fails (a finished or running run, no input data)'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l wait -d 'After launch, follow the cluster until it is WAITING/RUNNING or has ended'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l correlation-id -d 'Show this run: its state row, its cluster, the cluster\'s steps and what to do next' -r
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand status" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand status" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand status" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand status" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l correlation-id -d 'The run to restart; its state row gives the export date (`Date`)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l input-bucket -d 'Bucket holding the input files (overrides the environment\'s input_bucket)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l cluster-config -d 'The launcher\'s four YAML files (overrides the environment\'s cluster_config)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l archive -d 'With --fresh: the archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l timeout -d 'How long --wait follows the cluster' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l fresh -d 'Clear the row first (archived, as clear-row does), so the run begins from the first step'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l wait -d 'After launch, follow the cluster until it is WAITING/RUNNING or has ended'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l cluster-id -d 'Stop only this cluster (repeatable); it must exist, be active and have the environment\'s cluster name' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l correlation-id -d 'Stop only the clusters tagged Correlation_Id=ID' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l name-regex -d 'Match cluster names with this regular expression instead of the exact cluster name (opt-in; not anchored)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l timeout -d 'With --wait: give up after this many seconds' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l force -d 'Remove termination protection from protected targets and terminate them too'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l wait -d 'Wait until every target is TERMINATED (or TERMINATED_WITH_ERRORS)'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l correlation-id -d 'The run\'s correlation id, exactly as stored (quotes, spaces and unicode are kept)' -r
 complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l data-product -d 'The row\'s DataProduct [default: the environment\'s data_product, CYI]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l archive -d 'Archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]' -r -F
@@ -114,28 +176,19 @@ complete -c cyi -n "__fish_cyi_using_subcommand rows" -l dry-run -d 'Show what w
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -s v -l verbose -d 'Show each AWS call on stderr'
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -s V -l version -d 'Print version'
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l export-date -d 'The day whose files to load' -r
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l correlation-id -d 'The run\'s id: the state row\'s key and the cluster\'s Correlation_Id tag' -r
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l start-date -d 'Load every day from this one up to the export date (a historical backfill)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l s3-prefix -d 'Input prefix handed to the steps [default: <cluster_name>/<export-date>]' -r
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l input-bucket -d 'Bucket holding the input files (overrides the environment\'s input_bucket)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l cluster-config -d 'The launcher\'s four YAML files (overrides the environment\'s cluster_config)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l timeout -d 'How long --wait follows the cluster' -r
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l region -d 'AWS region (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
 json\t''"
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l force -d 'Launch even when a check fails (a finished or running run, no input data)'
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l wait -d 'After launch, follow the cluster until it is WAITING/RUNNING or has ended'
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l dry-run -d 'Show what would be done and change nothing'
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s v -l verbose -d 'Show each AWS call on stderr'
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s h -l help -d 'Print help'
-complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -l region -d 'AWS region (overrides the environment\'s)' -r
@@ -149,66 +202,13 @@ complete -c cyi -n "__fish_cyi_using_subcommand completions" -l dry-run -d 'Show
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -s v -l verbose -d 'Show each AWS call on stderr'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l cluster-id -d 'Stop only this cluster (repeatable); it must exist, be active and have the environment\'s cluster name' -r
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l correlation-id -d 'Stop only the clusters tagged Correlation_Id=ID' -r
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l name-regex -d 'Match cluster names with this regular expression instead of the exact cluster name (opt-in; not anchored)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l timeout -d 'With --wait: give up after this many seconds' -r
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l region -d 'AWS region (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
-json\t''"
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l force -d 'Remove termination protection from protected targets and terminate them too'
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l wait -d 'Wait until every target is TERMINATED (or TERMINATED_WITH_ERRORS)'
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l dry-run -d 'Show what would be done and change nothing'
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s v -l verbose -d 'Show each AWS call on stderr'
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s h -l help -d 'Print help'
-complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s V -l version -d 'Print version'
-complete -c cyi -n "__fish_cyi_using_subcommand status" -l correlation-id -d 'Show this run: its state row, its cluster, the cluster\'s steps and what to do next' -r
-complete -c cyi -n "__fish_cyi_using_subcommand status" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
-complete -c cyi -n "__fish_cyi_using_subcommand status" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
-complete -c cyi -n "__fish_cyi_using_subcommand status" -l region -d 'AWS region (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand status" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand status" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand status" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
-complete -c cyi -n "__fish_cyi_using_subcommand status" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
-json\t''"
-complete -c cyi -n "__fish_cyi_using_subcommand status" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
-complete -c cyi -n "__fish_cyi_using_subcommand status" -l dry-run -d 'Show what would be done and change nothing'
-complete -c cyi -n "__fish_cyi_using_subcommand status" -s v -l verbose -d 'Show each AWS call on stderr'
-complete -c cyi -n "__fish_cyi_using_subcommand status" -s h -l help -d 'Print help'
-complete -c cyi -n "__fish_cyi_using_subcommand status" -s V -l version -d 'Print version'
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l correlation-id -d 'The run to restart; its state row gives the export date (`Date`)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l input-bucket -d 'Bucket holding the input files (overrides the environment\'s input_bucket)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l cluster-config -d 'The launcher\'s four YAML files (overrides the environment\'s cluster_config)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l archive -d 'With --fresh: the archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]' -r -F
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l timeout -d 'How long --wait follows the cluster' -r
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l region -d 'AWS region (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
-json\t''"
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l fresh -d 'Clear the row first (archived, as clear-row does), so the run begins from the first step'
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l wait -d 'After launch, follow the cluster until it is WAITING/RUNNING or has ended'
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -l dry-run -d 'Show what would be done and change nothing'
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -s v -l verbose -d 'Show each AWS call on stderr'
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -s h -l help -d 'Print help'
-complete -c cyi -n "__fish_cyi_using_subcommand restart" -s V -l version -d 'Print version'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "clear-row" -d 'Clear a run\'s state row, after archiving it locally (undo with restore-row)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "restore-row" -d 'Put a cleared row back from the local archive, or list the archive'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "rows" -d 'List the data product\'s state rows, newest first (read-only)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "completions" -d 'Print shell completions'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "status" -d 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "restart" -d 'Start a run again: resume from its failed step, or with --fresh from the first step'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from clusters clear-row restore-row rows start-cluster completions stop-clusters status restart help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "status" -d 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "restart" -d 'Start a run again: resume from its failed step, or with --fresh from the first step'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "clear-row" -d 'Clear a run\'s state row, after archiving it locally (undo with restore-row)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "restore-row" -d 'Put a cleared row back from the local archive, or list the archive'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "rows" -d 'List the data product\'s state rows, newest first (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "completions" -d 'Print shell completions'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

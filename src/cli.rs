@@ -14,7 +14,7 @@ use crate::types::{ClusterId, CorrelationId, Day, Identifier};
     about = "Operate the CYI ingestion product on AWS: start its EMR cluster, stop its clusters, clear its run-state row.",
     long_about = None,
     propagate_version = true,
-    after_help = "Exit codes: 0 success (including nothing to do), 1 failed or refused, 2 invalid input or usage."
+    after_help = "Exit codes: 0 success (including nothing to do), 1 failed or refused, 2 invalid input or usage, 130 interrupted."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -75,8 +75,17 @@ pub enum OutputFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List the environment's active CYI clusters (read-only)
-    Clusters,
+    /// Launch the CYI cluster for an export date, as the launcher would, after checking the run
+    StartCluster(StartClusterArgs),
+
+    /// Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)
+    Status(StatusArgs),
+
+    /// Start a run again: resume from its failed step, or with --fresh from the first step
+    Restart(RestartArgs),
+
+    /// Terminate the environment's active CYI clusters (shows the plan and asks first)
+    StopClusters(StopClustersArgs),
 
     /// Clear a run's state row, after archiving it locally (undo with restore-row)
     ClearRow(ClearRowArgs),
@@ -86,20 +95,12 @@ pub enum Command {
 
     /// List the data product's state rows, newest first (read-only)
     Rows(RowsArgs),
-    /// Launch the CYI cluster for an export date, as the launcher would, after checking the run
-    StartCluster(StartClusterArgs),
+
+    /// List the environment's active CYI clusters (read-only)
+    Clusters,
 
     /// Print shell completions
     Completions(CompletionsArgs),
-
-    /// Terminate the environment's active CYI clusters (shows the plan and asks first)
-    StopClusters(StopClustersArgs),
-
-    /// Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)
-    Status(StatusArgs),
-
-    /// Start a run again: resume from its failed step, or with --fresh from the first step
-    Restart(RestartArgs),
 }
 
 #[derive(Debug, Args)]
