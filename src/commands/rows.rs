@@ -28,6 +28,23 @@ pub struct RowView {
 }
 
 impl RowView {
+    /// The cells operators read first, in table order: CORRELATION_ID, STATUS,
+    /// CURRENT_STEP, RUN_ID, DATE, CLUSTER_ID.
+    pub fn cells(&self) -> Vec<String> {
+        let text = |v: &Option<String>| v.as_deref().map(display_text).unwrap_or_default();
+        vec![
+            display_text(&self.correlation_id),
+            text(&self.status),
+            text(&self.current_step),
+            self.run_id
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            text(&self.date),
+            text(&self.cluster_id),
+        ]
+    }
+
     pub fn of(item: &Item) -> RowView {
         let text = |name| dynamodb::string(item, name).map(str::to_owned);
         RowView {
@@ -125,19 +142,9 @@ pub async fn run(
         "EXPIRES",
     ]);
     for row in &rows {
-        let text = |v: &Option<String>| v.as_deref().map(display_text).unwrap_or_default();
-        table.add_row([
-            display_text(&row.correlation_id),
-            text(&row.status),
-            text(&row.current_step),
-            row.run_id
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            text(&row.date),
-            text(&row.cluster_id),
-            row.time_to_exist.map(render::time).unwrap_or_default(),
-        ]);
+        let mut cells = row.cells();
+        cells.push(row.time_to_exist.map(render::time).unwrap_or_default());
+        table.add_row(cells);
     }
     ui.table(&table)?;
     ui.say(&format!(

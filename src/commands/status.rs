@@ -437,20 +437,9 @@ async fn environment(settings: &Settings, aws: &Aws, ui: &mut Ui<'_>) -> Result<
             "NOTE",
         ]);
         for line in &row_lines {
-            let r = &line.row;
-            let text = |v: &Option<String>| v.as_deref().map(display_text).unwrap_or_default();
-            table.add_row([
-                display_text(&r.correlation_id),
-                text(&r.status),
-                text(&r.current_step),
-                r.run_id
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default(),
-                text(&r.date),
-                text(&r.cluster_id),
-                line.note.clone(),
-            ]);
+            let mut cells = line.row.cells();
+            cells.push(line.note.clone());
+            table.add_row(cells);
         }
         ui.table(&table)?;
         let stale = row_lines.iter().filter(|l| l.stale).count();
