@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::json;
 use support::Sandbox;
 use support::rows::archive_lines;
-use support::start::{self, INPUT_BUCKET, Run, fixture, put_row, world};
+use support::start::{self, INPUT_BUCKET, Run, put_row, world};
 
 fn s(v: &str) -> AttributeValue {
     AttributeValue::S(v.to_owned())
@@ -41,19 +41,12 @@ fn failed_row(sandbox: &Sandbox) {
 }
 
 fn restart(sandbox: &Sandbox, secrets: &[&str], extra: &[&str]) -> Run {
-    let config = fixture("cluster-config");
-    let mut args = vec![
-        "restart",
-        "--correlation-id",
-        "run-1",
-        "--input-bucket",
-        INPUT_BUCKET,
-        "--cluster-config",
-        config.to_str().unwrap(),
-        "--yes",
-    ];
-    args.extend_from_slice(extra);
-    start::run(sandbox, secrets, &args)
+    let flags = start::run_flags();
+    start::run(
+        sandbox,
+        secrets,
+        &start::command_args(&["restart"], &flags, extra),
+    )
 }
 
 fn get_row(sandbox: &Sandbox) -> Option<std::collections::HashMap<String, AttributeValue>> {

@@ -892,22 +892,16 @@ fn a_held_launch_lock_refuses_and_an_expired_one_does_not() {
 fn concurrent_starts_for_one_id_launch_one_cluster() {
     let sandbox = Sandbox::start();
     let world = world(&sandbox);
-    let config = fixture("cluster-config");
+    let flags = run_flags();
+    let args = command_args(
+        &["start-cluster", "--export-date", EXPORT_DATE],
+        &flags,
+        &[],
+    );
     let commands: Vec<assert_cmd::Command> = (0..3)
         .map(|_| {
             let mut cmd = sandbox.cyi();
-            cmd.args([
-                "start-cluster",
-                "--export-date",
-                EXPORT_DATE,
-                "--correlation-id",
-                "run-1",
-                "--input-bucket",
-                INPUT_BUCKET,
-                "--cluster-config",
-                config.to_str().unwrap(),
-                "--yes",
-            ]);
+            cmd.args(&args);
             cmd
         })
         .collect();

@@ -158,14 +158,11 @@ impl Run {
     }
 }
 
-/// Runs `cyi start-cluster` with the usual flags plus `extra`, and checks that neither
-/// stream carries any of `secrets`.
-pub fn start(sandbox: &Sandbox, secrets: &[&str], extra: &[&str]) -> Run {
+/// The flags every launch in these tests shares: run `run-1`, the test's input bucket,
+/// the fixture config, and `--yes`.
+pub fn run_flags() -> Vec<String> {
     let config = fixture("cluster-config");
-    let mut args = vec![
-        "start-cluster",
-        "--export-date",
-        EXPORT_DATE,
+    [
         "--correlation-id",
         "run-1",
         "--input-bucket",
@@ -173,8 +170,28 @@ pub fn start(sandbox: &Sandbox, secrets: &[&str], extra: &[&str]) -> Run {
         "--cluster-config",
         config.to_str().unwrap(),
         "--yes",
-    ];
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+/// `cyi COMMAND [--export-date ...] <run_flags> EXTRA` as one argument list.
+pub fn command_args<'a>(head: &[&'a str], flags: &'a [String], extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = head.to_vec();
+    args.extend(flags.iter().map(String::as_str));
     args.extend_from_slice(extra);
+    args
+}
+
+/// Runs `cyi start-cluster` with the usual flags plus `extra`, and checks that neither
+/// stream carries any of `secrets`.
+pub fn start(sandbox: &Sandbox, secrets: &[&str], extra: &[&str]) -> Run {
+    let flags = run_flags();
+    let args = command_args(
+        &["start-cluster", "--export-date", EXPORT_DATE],
+        &flags,
+        extra,
+    );
     run(sandbox, secrets, &args)
 }
 
