@@ -5,7 +5,7 @@ Usage: scripts/bench [--runs N] [--cyi PATH] [--write docs/PERFORMANCE.md]
 
 Each scenario is seeded afresh (the same state for both sides) before every timed run;
 seeding is not timed. Wall time is the median over the runs; API calls are counted by
-the recording layer in front of moto (tests/support/moto_harness.py); peak memory is the
+the recording layer in front of moto (tests/it/support/moto_harness.py); peak memory is the
 child's maximum resident set size (wait4). Needs: the `aws` CLI (PyPI `awscli`), `jq`,
 and moto + boto3; scripts/bench installs what is missing.
 """
@@ -44,7 +44,7 @@ done
 class Moto:
     def __init__(self):
         self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "tests/support/moto_harness.py")],
+            [sys.executable, str(ROOT / "tests/it/support/moto_harness.py")],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )
         self.port = int(self.proc.stdout.readline())
@@ -317,7 +317,7 @@ def render(r, runs, cyi):
               "- API calls at the minimum: ceil(active / 50) ListClusters and ceil(targets / 10) TerminateJobFlows "
               "for stop-clusters; one read and one conditional delete for clear-row; each config object and each "
               "distinct secret read once for start-cluster. Asserted by the integration tests through the recording "
-              "layer (tests/stop_clusters.rs, tests/clear_row.rs, tests/api_calls.rs).",
+              "layer (tests/it/stop_clusters.rs, tests/it/clear_row.rs, tests/it/api_calls.rs).",
               "- stop-clusters also makes one DescribeCluster per candidate (8 at a time): EMR has no batch "
               "describe, and termination protection and the Correlation_Id tag must be known before any batch is "
               "sent, because real EMR refuses a whole TerminateJobFlows call that names a protected cluster. "

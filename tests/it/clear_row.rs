@@ -1,17 +1,14 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `cyi clear-row`, `cyi restore-row` and `cyi rows` against a real moto server: what is
 //! deleted and put back (checked with the SDK), what is refused, what is archived, and
 //! exactly which calls are made.
 
-mod support;
-
 use std::collections::HashMap;
 
+use crate::support::Sandbox;
+use crate::support::rows::{TABLE, archive_lines, n, row, s};
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::{Value, json};
-use support::Sandbox;
-use support::rows::{TABLE, archive_lines, n, row, s};
 
 const MUTATING: [&str; 4] = ["DeleteItem", "PutItem", "UpdateItem", "TerminateJobFlows"];
 

@@ -1,6 +1,6 @@
 """moto on loopback for cyi's integration tests, behind a recording, fault-injecting layer.
 
-Started by tests/support/mod.rs, one process per test. It prints the port it listens on,
+Started by tests/it/support/mod.rs, one process per test. It prints the port it listens on,
 then serves until its stdin closes, so it dies with the test process that started it.
 
 Every AWS call that reaches it is recorded (service, operation, parameters) before it is

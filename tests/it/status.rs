@@ -1,15 +1,12 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `cyi status` against moto: one run (row, cluster, steps, what next) and the whole
 //! environment (active clusters and unfinished rows, stale ones flagged). moto never
 //! finishes a step, so a failed run is a FAILED row naming its CurrentStep, on a
 //! cluster launched by `cyi start-cluster` (so it has the config's steps).
 
-mod support;
-
+use crate::support::Sandbox;
+use crate::support::start::{self, put_row, world};
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
-use support::Sandbox;
-use support::start::{self, put_row, world};
 
 fn s(v: &str) -> AttributeValue {
     AttributeValue::S(v.to_owned())

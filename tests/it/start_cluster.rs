@@ -1,17 +1,14 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `cyi start-cluster` against moto. What was *sent* is read from the RunJobFlow request
 //! the harness recorded (moto drops fleets, subnets and ScaleDownBehavior); what EMR
 //! kept is read back with the SDK. Every run checks that the metastore password
 //! appears in neither stdout nor stderr.
 
-mod support;
-
 use std::path::Path;
 
+use crate::support::Sandbox;
+use crate::support::start::*;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::{Value, json};
-use support::Sandbox;
-use support::start::*;
 
 /// The request the launcher would send for the config in `dir`, computed here from the
 /// YAML files alone: merged in launcher order, step args appended, run tags added,

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Bad input across every command, table-driven: each case must exit 2, name the flag,
 //! field or file at fault on stderr, and make no mutating AWS call (checked through the
 //! recording proxy), against a world where a mistaken call would do real damage (a live
@@ -6,14 +5,12 @@
 //!
 //! [`CASES`] is a plain table so its length is a figure of docs/RELIABILITY.md.
 
-mod support;
-
 use std::path::Path;
 
-use support::Sandbox;
-use support::reliability::{record_figure, reliability_doc};
-use support::rows::row;
-use support::start::{INPUT_BUCKET, fixture, world};
+use crate::support::Sandbox;
+use crate::support::reliability::{record_figure, reliability_doc};
+use crate::support::rows::row;
+use crate::support::start::{INPUT_BUCKET, fixture, world};
 
 /// How the cluster config folder of a case differs from the fixture.
 #[derive(Debug, Clone, Copy)]
@@ -272,7 +269,7 @@ fn every_bad_input_is_a_usage_error_naming_the_field_with_no_mutation() {
 fn reliability_doc_states_the_number_of_bad_inputs() {
     let doc = reliability_doc();
     let line = format!(
-        "| Bad inputs tried (tests/bad_input.rs) | {} | rejected with exit 2, the field named, 0 mutating calls |",
+        "| Bad inputs tried (tests/it/bad_input.rs) | {} | rejected with exit 2, the field named, 0 mutating calls |",
         CASES.len()
     );
     assert!(

@@ -1,22 +1,19 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Races and data safety: concurrent clear-row runs for one row, and a clear killed
 //! between its archive write and its delete. Effects are checked through the API and
 //! the archive file itself.
 //!
 //! Covered elsewhere, not repeated here:
 //! - a row rewritten between show and delete is not deleted:
-//!   tests/clear_row.rs `a_row_changed_between_read_and_delete_is_not_deleted`;
+//!   tests/it/clear_row.rs `a_row_changed_between_read_and_delete_is_not_deleted`;
 //! - concurrent start-cluster runs for one correlation id launch one cluster:
-//!   tests/start_cluster.rs `concurrent_starts_for_one_id_launch_one_cluster`.
-
-mod support;
+//!   tests/it/start_cluster.rs `concurrent_starts_for_one_id_launch_one_cluster`.
 
 use std::time::Duration;
 
+use crate::support::Sandbox;
+use crate::support::reliability::{finish, record_figure, reliability_doc};
+use crate::support::rows::{archive_lines, row};
 use serde_json::{Value, json};
-use support::Sandbox;
-use support::reliability::{finish, record_figure, reliability_doc};
-use support::rows::{archive_lines, row};
 
 /// Rounds of concurrent clears, and clears per round.
 const ROUNDS: usize = 4;
@@ -133,7 +130,7 @@ fn a_clear_killed_between_archive_and_delete_leaves_the_row_and_its_copy() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["event"], "clear");
     assert_eq!(
-        support::rows::archive_lines(&sandbox.archive_path())[0]["item"]["CurrentStep"]["S"],
+        crate::support::rows::archive_lines(&sandbox.archive_path())[0]["item"]["CurrentStep"]["S"],
         "create-hive-tables"
     );
     assert_eq!(sandbox.get_row("run-1", "CYI"), Some(original));
@@ -153,7 +150,7 @@ fn a_clear_killed_between_archive_and_delete_leaves_the_row_and_its_copy() {
 #[test]
 fn reliability_doc_states_the_races() {
     let line = format!(
-        "| Races run (tests/races.rs, plus 2 in tests/clear_row.rs and tests/start_cluster.rs) | {} | data lost: 0 |",
+        "| Races run (tests/it/races.rs, plus 2 in tests/it/clear_row.rs and tests/it/start_cluster.rs) | {} | data lost: 0 |",
         RACES_HERE + 2
     );
     assert!(

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! docs/iam-policy.json: valid JSON, one statement per subcommand (Sid named after the
 //! command), well-formed actions, and every action listed in docs/RUNBOOK.md.
 

@@ -1,16 +1,13 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `cyi stop-clusters` against a real moto server: which clusters end TERMINATED (checked
 //! through the EMR API), how the TerminateJobFlows calls are batched (checked in the
 //! recorded requests, since moto does not enforce the limit of 10), and the confirmation
 //! rules, including answers typed at a real pty.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
+use crate::support::{Sandbox, pty};
 use serde_json::Value;
-use support::{Sandbox, pty};
 
 const MUTATING: [&str; 2] = ["TerminateJobFlows", "SetTerminationProtection"];
 

@@ -1,21 +1,18 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Faults: every command under retryable faults on a third of all calls, persistent
 //! faults in the middle of a change, an endpoint that never answers or is closed, and
 //! Ctrl-C while stop-clusters works. End states are checked through the AWS API.
 //!
 //! A failed TerminateJobFlows batch after an earlier one succeeded is covered by
-//! tests/stop_clusters.rs `a_failed_batch_is_reported_and_the_other_batches_still_run`.
-
-mod support;
+//! tests/it/stop_clusters.rs `a_failed_batch_is_reported_and_the_other_batches_still_run`.
 
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
+use crate::support::Sandbox;
+use crate::support::reliability::{finish, record_figure, reliability_doc, signal};
+use crate::support::rows::{archive_lines, row};
+use crate::support::start::{self, world};
 use serde_json::{Value, json};
-use support::Sandbox;
-use support::reliability::{finish, record_figure, reliability_doc, signal};
-use support::rows::{archive_lines, row};
-use support::start::{self, world};
 
 /// The retryable faults, each injected on every third call of any operation.
 const RETRYABLE: [&str; 4] = ["throttle", "500", "503", "drop"];
@@ -189,7 +186,7 @@ fn every_command_survives_dropped_connections_on_a_third_of_calls() {
 #[test]
 fn a_delete_that_keeps_failing_says_the_row_is_archived_and_not_known_deleted() {
     let sandbox = Sandbox::start();
-    support::start::create_table(&sandbox);
+    crate::support::start::create_table(&sandbox);
     let original = row("run-1", "CYI", "FAILED");
     sandbox.put_row(&original);
     sandbox.set_faults(json!([{"operation": "DeleteItem", "kind": "500", "times": -1}]));
@@ -293,7 +290,7 @@ fn a_lost_answer_to_the_lock_or_the_launch_still_launches_exactly_one_cluster() 
 #[test]
 fn a_lost_answer_to_a_delete_or_a_restore_is_told_as_it_is() {
     let sandbox = Sandbox::start();
-    support::start::create_table(&sandbox);
+    crate::support::start::create_table(&sandbox);
     let original = row("run-1", "CYI", "FAILED");
     sandbox.put_row(&original);
 
@@ -540,7 +537,7 @@ fn ctrl_c_between_batches_reports_exactly_what_was_sent() {
 fn reliability_doc_states_the_fault_scenarios() {
     let doc = reliability_doc();
     let line = format!(
-        "| Retryable fault kinds × command runs (tests/faults.rs) | {} × {} = {} | all completed with the right end state |",
+        "| Retryable fault kinds × command runs (tests/it/faults.rs) | {} × {} = {} | all completed with the right end state |",
         RETRYABLE.len(),
         RUNS_PER_FAULT,
         RETRYABLE.len() * RUNS_PER_FAULT

@@ -1,11 +1,8 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `cyi clusters` against a real moto server: which clusters it lists, in both formats,
 //! with and without a config file, and how many calls it makes.
 
-mod support;
-
+use crate::support::Sandbox;
 use serde_json::Value;
-use support::Sandbox;
 
 fn listed_ids(json: &[u8]) -> Vec<String> {
     let doc: Value = serde_json::from_slice(json).unwrap();

@@ -1,19 +1,16 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Security: no secret value ever reaches an output, and no shell is ever invoked.
 //!
 //! Every command runs, with `-v` and in both output formats, in a world seeded with a
 //! random metastore password and random AWS credentials (secret key and session
 //! token); stdout, stderr and the archive file are scanned for all three.
 
-mod support;
-
 use std::path::Path;
 
+use crate::support::Sandbox;
+use crate::support::reliability::{record_figure, reliability_doc};
+use crate::support::rows::row;
+use crate::support::start::{EXPORT_DATE, INPUT_BUCKET, fixture, random_password, world};
 use serde_json::json;
-use support::Sandbox;
-use support::reliability::{record_figure, reliability_doc};
-use support::rows::row;
-use support::start::{EXPORT_DATE, INPUT_BUCKET, fixture, random_password, world};
 
 /// The command lines run by the scan; `{cfg}` is the cluster config fixture. Each runs
 /// twice: as a table and with `--output json`, both with `-v`.
@@ -199,7 +196,7 @@ fn the_program_never_starts_a_process_or_a_shell() {
 #[test]
 fn reliability_doc_states_the_secret_scan() {
     let line = format!(
-        "| Command runs scanned for 3 seeded secrets (tests/secrets.rs) | {} | leaks found: 0 |",
+        "| Command runs scanned for 3 seeded secrets (tests/it/secrets.rs) | {} | leaks found: 0 |",
         COMMANDS.len() * FORMATS.len()
     );
     assert!(

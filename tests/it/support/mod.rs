@@ -44,7 +44,7 @@ impl Sandbox {
         let home = tempfile::tempdir().unwrap();
         let log = std::fs::File::create(home.path().join("moto.log")).unwrap();
         let mut child = StdCommand::new(python())
-            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_harness.py"))
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/support/moto_harness.py"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))

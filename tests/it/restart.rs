@@ -1,15 +1,12 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! `cyi restart` against moto: a resume launches with the row's date and keeps the row;
 //! `--fresh` archives, clears, then launches (checked through the recorded calls and
 //! the archive file); a launch that fails after the clear leaves a restorable entry.
 
-mod support;
-
+use crate::support::Sandbox;
+use crate::support::rows::archive_lines;
+use crate::support::start::{self, INPUT_BUCKET, Run, put_row, world};
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::json;
-use support::Sandbox;
-use support::rows::archive_lines;
-use support::start::{self, INPUT_BUCKET, Run, put_row, world};
 
 fn s(v: &str) -> AttributeValue {
     AttributeValue::S(v.to_owned())
@@ -66,7 +63,7 @@ fn get_row(sandbox: &Sandbox) -> Option<std::collections::HashMap<String, Attrib
 }
 
 /// The position of the first recorded call matching, and how many matched.
-fn position(sandbox: &Sandbox, pred: impl Fn(&support::Call) -> bool) -> Vec<usize> {
+fn position(sandbox: &Sandbox, pred: impl Fn(&crate::support::Call) -> bool) -> Vec<usize> {
     sandbox
         .calls()
         .iter()
@@ -76,7 +73,7 @@ fn position(sandbox: &Sandbox, pred: impl Fn(&support::Call) -> bool) -> Vec<usi
         .collect()
 }
 
-fn is_row_delete(c: &support::Call) -> bool {
+fn is_row_delete(c: &crate::support::Call) -> bool {
     c.operation == "DeleteItem" && c.params["Key"]["DataProduct"] == json!({"S": "CYI"})
 }
 

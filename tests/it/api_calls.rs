@@ -1,14 +1,10 @@
 //! The API-call budget of each command, asserted on the calls moto actually received:
 //! no operation is repeated beyond what the API's limits force.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod support;
-
 use std::collections::BTreeMap;
 
-use support::Sandbox;
-use support::start::{self, INPUT_BUCKET, SECRET_ID};
+use crate::support::Sandbox;
+use crate::support::start::{self, INPUT_BUCKET, SECRET_ID};
 
 fn counts(sandbox: &Sandbox) -> BTreeMap<String, usize> {
     let mut counts = BTreeMap::new();

@@ -1,0 +1,21 @@
+//! The integration tests: one binary (so the AWS SDK is linked once), one module per
+//! command or concern, one `support` module. Each test drives the real `cyi` binary
+//! against a private moto server behind the recording layer (`support/moto_harness.py`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod api_calls;
+mod bad_input;
+mod clear_row;
+mod cli;
+mod clusters;
+mod faults;
+mod iam_policy;
+mod races;
+mod restart;
+mod secrets;
+mod start_cluster;
+mod status;
+mod stop_clusters;
