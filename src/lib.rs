@@ -9,6 +9,7 @@ pub mod error;
 pub mod generation;
 pub mod launch;
 pub mod render;
+pub mod row;
 pub mod settings;
 pub mod types;
 

@@ -277,3 +277,22 @@ pub async fn list_steps(aws: &Aws, cluster_id: &str) -> Result<Vec<Step>> {
     steps.reverse();
     Ok(steps)
 }
+
+/// Active clusters named `cluster_name` and tagged with this correlation id.
+pub async fn tagged_clusters(
+    aws: &Aws,
+    cluster_name: &str,
+    correlation_id: &str,
+) -> Result<Vec<ClusterDetail>> {
+    let active = list_active(aws).await?;
+    let ids: Vec<String> = named(&active, cluster_name)
+        .iter()
+        .map(|c| c.id.clone())
+        .collect();
+    Ok(describe_many(aws, &ids)
+        .await?
+        .into_iter()
+        .flatten()
+        .filter(|c| c.is_active() && c.tag("Correlation_Id") == Some(correlation_id))
+        .collect())
+}

@@ -5,9 +5,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use aws_sdk_dynamodb::types::AttributeValue;
-use chrono::{DateTime, Utc};
-use comfy_table::Table;
+use chrono::Utc;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -18,14 +16,12 @@ use crate::aws::{Aws, Identity};
 use crate::cli::ClearRowArgs;
 use crate::confirm;
 use crate::error::{Error, Result};
-use crate::render::{self, Ui};
+use crate::render::{Ui, display_text};
+use crate::row::item_table;
 use crate::settings::Settings;
 
 /// What deleting the row does to the pipeline, shown before every clear.
 pub const CLEARING_MEANS: &str = "the next start with this correlation id will begin from the first step instead of resuming from CurrentStep";
-
-/// The attributes operators look at first, in this order; the rest follow by name.
-pub const FIRST_ATTRIBUTES: [&str; 5] = ["Status", "CurrentStep", "Run_Id", "Date", "Cluster_Id"];
 
 const IN_PROGRESS: &str = "IN_PROGRESS";
 
@@ -357,72 +353,10 @@ fn current_step_suffix(item: &Item) -> String {
         .unwrap_or_default()
 }
 
-/// Every attribute of an item: the ones operators look for first, then by name.
-pub fn item_table(item: &Item) -> Table {
-    let mut table = render::table(["ATTRIBUTE", "TYPE", "VALUE"]);
-    for (name, value) in ordered(item) {
-        table.add_row([
-            display_text(name),
-            dynamodb::type_tag(value).to_owned(),
-            display_value(name, value),
-        ]);
-    }
-    table
-}
-
-pub fn ordered(item: &Item) -> Vec<(&String, &AttributeValue)> {
-    let rank = |name: &str| {
-        FIRST_ATTRIBUTES
-            .iter()
-            .position(|f| *f == name)
-            .unwrap_or(FIRST_ATTRIBUTES.len())
-    };
-    let mut attributes: Vec<_> = item.iter().collect();
-    attributes.sort_by(|(a, _), (b, _)| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
-    attributes
-}
-
-/// A value as an operator reads it; `TimeToExist` (epoch milliseconds) also as a date.
-pub fn display_value(name: &str, value: &AttributeValue) -> String {
-    match value {
-        AttributeValue::S(s) => display_text(s),
-        AttributeValue::N(n) if name == "TimeToExist" => match epoch_millis(n) {
-            Some(at) => format!("{n} ({})", render::time(at)),
-            None => n.clone(),
-        },
-        AttributeValue::N(n) => n.clone(),
-        AttributeValue::Bool(b) => b.to_string(),
-        AttributeValue::Null(_) => "null".to_owned(),
-        other => {
-            let json = dynamodb::to_json(other);
-            json.as_object()
-                .and_then(|o| o.values().next())
-                .map(Value::to_string)
-                .unwrap_or_default()
-        }
-    }
-}
-
-/// A string shown as it is, unless it holds control characters (a newline in a
-/// correlation id), which are shown escaped so one value cannot look like two.
-pub fn display_text(s: &str) -> String {
-    if s.chars().any(char::is_control) {
-        format!("{s:?}")
-    } else {
-        s.to_owned()
-    }
-}
-
-pub fn epoch_millis(n: &str) -> Option<DateTime<Utc>> {
-    n.parse::<i64>()
-        .ok()
-        .and_then(DateTime::from_timestamp_millis)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use aws_sdk_dynamodb::types::AttributeValue;
 
     fn row(status: &str, cluster: Option<&str>) -> Item {
         let mut item = dynamodb::key("run-1", "CYI");
@@ -507,60 +441,5 @@ mod tests {
                 }
             );
         }
-    }
-
-    #[test]
-    fn attributes_are_shown_first_ones_first_then_by_name() {
-        let mut item = row("FAILED", Some("j-ABC"));
-        for (k, v) in [
-            ("Date", "2021-04-01"),
-            ("CurrentStep", "hive"),
-            ("Aaa", "x"),
-        ] {
-            item.insert(k.into(), AttributeValue::S(v.into()));
-        }
-        let names: Vec<&str> = ordered(&item).iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "Status",
-                "CurrentStep",
-                "Run_Id",
-                "Date",
-                "Cluster_Id",
-                "Aaa",
-                "Correlation_Id",
-                "DataProduct"
-            ]
-        );
-    }
-
-    #[test]
-    fn values_display_for_people() {
-        assert_eq!(
-            display_value("TimeToExist", &AttributeValue::N("1700000000000".into())),
-            "1700000000000 (2023-11-14 22:13:20 UTC)"
-        );
-        assert_eq!(display_value("Run_Id", &AttributeValue::N("2".into())), "2");
-        assert_eq!(
-            display_value("x", &AttributeValue::S("a\nb".into())),
-            "\"a\\nb\""
-        );
-        assert_eq!(
-            display_value("x", &AttributeValue::S("日本 'q'".into())),
-            "日本 'q'"
-        );
-        assert_eq!(display_value("x", &AttributeValue::Null(true)), "null");
-        assert_eq!(
-            display_value("x", &AttributeValue::Ss(vec!["a".into()])),
-            "[\"a\"]"
-        );
-        assert_eq!(
-            display_value(
-                "x",
-                &AttributeValue::M(HashMap::from([("k".into(), AttributeValue::N("1".into()))]))
-            ),
-            "{\"k\":{\"N\":\"1\"}}"
-        );
     }
 }

@@ -10,11 +10,10 @@ use crate::aws::Aws;
 use crate::aws::dynamodb::{self, Item};
 use crate::cli::{RestartArgs, StartClusterArgs};
 use crate::commands::clear_row;
-use crate::commands::restore_row::shell_word;
 use crate::commands::start_cluster::{self, RestartInfo};
 use crate::confirm;
 use crate::error::{Error, Result};
-use crate::render::Ui;
+use crate::render::{Ui, shell_word};
 use crate::settings::Settings;
 use crate::types::Day;
 
@@ -51,7 +50,7 @@ pub fn plan(item: &Item, correlation_id: &str, fresh: bool) -> Result<Plan> {
                 Error::refused(
                     format!(
                         "the row's Date {} is not a YYYY-MM-DD date; nothing was changed",
-                        clear_row::display_value("Date", value)
+                        crate::row::display_value("Date", value)
                     ),
                     hint(),
                 )
@@ -88,7 +87,7 @@ pub fn summary(plan: &Plan, fresh: bool) -> String {
             plan.export_date,
             plan.resumes_from.as_deref().map_or(
                 "(none recorded: the first)".to_owned(),
-                clear_row::display_text
+                crate::render::display_text
             )
         )
     }
@@ -165,7 +164,7 @@ pub async fn run(
 
     ui.say(&format!(
         "Restart run {} in {} (account {}, {}).",
-        clear_row::display_text(correlation_id),
+        crate::render::display_text(correlation_id),
         settings.env_name,
         identity.account,
         aws.region()

@@ -12,10 +12,11 @@ use crate::archive::{self, Entry, Outcome, Record};
 use crate::aws::Aws;
 use crate::aws::dynamodb::{self, Written};
 use crate::cli::RestoreRowArgs;
-use crate::commands::clear_row::{display_text, item_table};
 use crate::confirm;
 use crate::error::{Error, Result};
 use crate::render::{self, Ui};
+use crate::render::{display_text, shell_word};
+use crate::row::item_table;
 use crate::settings::Settings;
 
 /// How the operator picked the entry.
@@ -365,18 +366,6 @@ pub async fn run(
     }
 }
 
-/// A value quoted for a POSIX shell, so a suggested command can be pasted as is.
-pub(crate) fn shell_word(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.:/@+=,".contains(c));
-    if plain {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -471,12 +460,5 @@ mod tests {
         };
         let err = choose(&entries, Selector::Id("3"), other_account, Path::new("x")).unwrap_err();
         assert!(err.to_string().contains("account 123456789012"), "{err}");
-    }
-
-    #[test]
-    fn suggested_commands_quote_for_the_shell() {
-        assert_eq!(shell_word("run-1"), "run-1");
-        assert_eq!(shell_word("it's $(x)"), r"'it'\''s $(x)'");
-        assert_eq!(shell_word(""), "''");
     }
 }

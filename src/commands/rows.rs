@@ -1,86 +1,16 @@
 //! `cyi rows`: the data product's state rows, newest first, read-only.
 
-use std::cmp::Ordering;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::aws::Aws;
-use crate::aws::dynamodb::{self, Item};
+use crate::aws::dynamodb::{self};
 use crate::cli::RowsArgs;
-use crate::commands::clear_row::{display_text, epoch_millis};
 use crate::error::Result;
 use crate::render::{self, Ui};
+use crate::row::{RowView, newest_first};
 use crate::settings::Settings;
-
-/// One row as `cyi rows` shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RowView {
-    pub correlation_id: String,
-    pub data_product: String,
-    pub status: Option<String>,
-    pub current_step: Option<String>,
-    pub run_id: Option<serde_json::Number>,
-    pub date: Option<String>,
-    pub cluster_id: Option<String>,
-    pub time_to_exist: Option<DateTime<Utc>>,
-}
-
-impl RowView {
-    /// The cells operators read first, in table order: CORRELATION_ID, STATUS,
-    /// CURRENT_STEP, RUN_ID, DATE, CLUSTER_ID.
-    pub fn cells(&self) -> Vec<String> {
-        let text = |v: &Option<String>| v.as_deref().map(display_text).unwrap_or_default();
-        vec![
-            display_text(&self.correlation_id),
-            text(&self.status),
-            text(&self.current_step),
-            self.run_id
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default(),
-            text(&self.date),
-            text(&self.cluster_id),
-        ]
-    }
-
-    pub fn of(item: &Item) -> RowView {
-        let text = |name| dynamodb::string(item, name).map(str::to_owned);
-        RowView {
-            correlation_id: text(dynamodb::HASH_KEY).unwrap_or_default(),
-            data_product: text(dynamodb::RANGE_KEY).unwrap_or_default(),
-            status: text("Status"),
-            current_step: text("CurrentStep"),
-            run_id: dynamodb::number(item, "Run_Id").and_then(|n| n.parse().ok()),
-            date: text("Date"),
-            cluster_id: text("Cluster_Id"),
-            time_to_exist: dynamodb::number(item, "TimeToExist").and_then(epoch_millis),
-        }
-    }
-}
-
-/// Newest first: by export Date, then Run_Id, then TimeToExist (all descending; a row
-/// lacking one sorts after rows that have it), then correlation id for a stable order.
-pub fn newest_first(a: &RowView, b: &RowView) -> Ordering {
-    fn desc<T: PartialOrd>(a: Option<T>, b: Option<T>) -> Ordering {
-        match (a, b) {
-            (Some(a), Some(b)) => b.partial_cmp(&a).unwrap_or(Ordering::Equal),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        }
-    }
-    desc(a.date.as_deref(), b.date.as_deref())
-        .then_with(|| {
-            desc(
-                a.run_id.as_ref().and_then(serde_json::Number::as_f64),
-                b.run_id.as_ref().and_then(serde_json::Number::as_f64),
-            )
-        })
-        .then_with(|| desc(a.time_to_exist, b.time_to_exist))
-        .then_with(|| a.correlation_id.cmp(&b.correlation_id))
-}
 
 /// The JSON document of `cyi rows --output json`.
 #[derive(Debug, Serialize)]

@@ -588,7 +588,7 @@ async fn launch_locked(
     force: bool,
 ) -> Result<aws_sdk_emr::operation::run_job_flow::RunJobFlowOutput> {
     let correlation_id = &inputs.run.correlation_id;
-    let before = tagged_clusters(aws, settings, correlation_id).await?;
+    let before = emr::tagged_clusters(aws, &settings.cluster_name, correlation_id).await?;
     if !force && let Some(cluster) = before.first() {
         return Err(Error::refused(
             format!(
@@ -623,7 +623,7 @@ async fn launch_locked(
         };
         let retryable = maybe_applied || is_throttling(&err);
         if maybe_applied {
-            let now = tagged_clusters(aws, settings, correlation_id).await?;
+            let now = emr::tagged_clusters(aws, &settings.cluster_name, correlation_id).await?;
             if let Some(launched) = now.iter().find(|c| before.iter().all(|b| b.id != c.id)) {
                 return Ok(
                     aws_sdk_emr::operation::run_job_flow::RunJobFlowOutput::builder()
@@ -690,25 +690,6 @@ async fn wait(aws: &Aws, ui: &mut Ui<'_>, id: &str, timeout: Duration) -> Result
     }
 }
 
-/// Active clusters of the environment's name tagged with this correlation id.
-pub(crate) async fn tagged_clusters(
-    aws: &Aws,
-    settings: &Settings,
-    correlation_id: &str,
-) -> Result<Vec<ClusterDetail>> {
-    let active = emr::list_active(aws).await?;
-    let ids: Vec<String> = emr::named(&active, &settings.cluster_name)
-        .iter()
-        .map(|c| c.id.clone())
-        .collect();
-    Ok(emr::describe_many(aws, &ids)
-        .await?
-        .into_iter()
-        .flatten()
-        .filter(|c| c.is_active() && c.tag("Correlation_Id") == Some(correlation_id))
-        .collect())
-}
-
 /// The reads the checks need, concurrently.
 async fn gather(aws: &Aws, settings: &Settings, inputs: &Inputs) -> Result<Facts> {
     let run = &inputs.run;
@@ -751,7 +732,7 @@ async fn gather(aws: &Aws, settings: &Settings, inputs: &Inputs) -> Result<Facts
     let input_prefix = inputs.input_prefix();
     let (row, tagged, input, empty_days) = tokio::join!(
         row,
-        tagged_clusters(aws, settings, &run.correlation_id),
+        emr::tagged_clusters(aws, &settings.cluster_name, &run.correlation_id),
         list_input(aws, &run.input_bucket, &input_prefix),
         empty_days
     );

@@ -11,12 +11,10 @@ use crate::aws::Aws;
 use crate::aws::dynamodb::{self, Item};
 use crate::aws::emr::{self, ClusterDetail, Step};
 use crate::cli::StatusArgs;
-use crate::commands::clear_row::{display_text, item_table};
-use crate::commands::restore_row::shell_word;
-use crate::commands::rows::{RowView, newest_first};
-use crate::commands::start_cluster::tagged_clusters;
 use crate::error::Result;
 use crate::render::{self, Ui};
+use crate::render::{display_text, shell_word};
+use crate::row::{RowView, item_table, newest_first};
 use crate::settings::Settings;
 
 const IN_PROGRESS: &str = "IN_PROGRESS";
@@ -259,7 +257,7 @@ async fn one_run(
         _ => None,
     };
     if cluster.as_ref().is_none_or(|c| !c.is_active())
-        && let Some(tagged) = tagged_clusters(aws, settings, correlation_id)
+        && let Some(tagged) = emr::tagged_clusters(aws, &settings.cluster_name, correlation_id)
             .await?
             .into_iter()
             .next()

@@ -99,6 +99,28 @@ pub fn time(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
+/// A string shown as it is, unless it holds control characters (a newline in a
+/// correlation id), which are shown escaped so one value cannot look like two.
+pub fn display_text(s: &str) -> String {
+    if s.chars().any(char::is_control) {
+        format!("{s:?}")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// A value quoted for a POSIX shell, so a suggested command can be pasted as is.
+pub fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.:/@+=,".contains(c));
+    if plain {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +164,12 @@ mod tests {
         ui.document(&serde_json::json!({"k": 1})).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "a line\n");
         assert!(err.is_empty());
+    }
+
+    #[test]
+    fn suggested_commands_quote_for_the_shell() {
+        assert_eq!(shell_word("run-1"), "run-1");
+        assert_eq!(shell_word("it's $(x)"), r"'it'\''s $(x)'");
+        assert_eq!(shell_word(""), "''");
     }
 }
