@@ -9,15 +9,27 @@ reached by cyi itself:
   GET  /_harness/calls         the recorded calls, in arrival order
   POST /_harness/calls/clear   forget them
   POST /_harness/faults        replace the fault rules (a JSON list, see Rule)
+  POST /_harness/emr           replace the EMR behaviour script (a JSON object, see EmrWorld)
+  POST /_harness/network       set the injected latency and 1-in-N throttling (see Network)
+
+Each recorded call also carries `arrived` and `completed`: seconds (monotonic, since the
+harness started) at which the request reached the harness and at which its whole answer
+was ready to go back, after any injected latency; `status` is the HTTP status answered.
+
+Command line: `moto_harness.py [--latency 50ms] [--throttle-every N]` sets the network
+from the start (see Network), for a benchmark that runs the binary against it.
 """
 
+import argparse
 import io
 import json
 import socket
 import sys
 import threading
+import time
 import urllib.parse
 
+from emr_behaviour import EmrWorld, Network, clock, milliseconds
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -108,6 +120,8 @@ class Harness:
         self.lock = threading.Lock()
         self.calls = []
         self.rules = []
+        self.emr = EmrWorld()
+        self.network = Network()
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -115,14 +129,32 @@ class Harness:
             return self.control(path, environ, start_response)
         body = read_body(environ)
         call = describe(environ, body)
+        call["arrived"] = clock()
         with self.lock:
             call["seq"] = len(self.calls)
             self.calls.append(call)
             rule = next((r for r in self.rules if r.take(call["operation"])), None)
-        if rule is None:
-            return self.app(environ, start_response)
-        call["fault"] = rule.kind
-        return self.fault(rule, environ, start_response)
+        delay = self.network.delay()
+        time.sleep(delay / 2)
+
+        def answer(status, headers, exc_info=None):
+            call["status"] = int(status.split(" ", 1)[0])
+            return start_response(status, headers, exc_info)
+
+        if rule is not None:
+            call["fault"] = rule.kind
+            result = self.fault(rule, environ, answer)
+        elif self.network.throttles():
+            call["fault"] = "throttle"
+            result = throttled(environ, answer)
+        elif call["service"] == "elasticmapreduce" and self.emr.scripted():
+            result = self.emr.handle(self.app, call, environ, answer)
+        else:
+            result = self.app(environ, answer)
+        data = b"".join(result)
+        time.sleep(delay / 2)
+        call["completed"] = clock()
+        return [data]
 
     def fault(self, rule, environ, start_response):
         if rule.kind == "before":
@@ -145,18 +177,7 @@ class Harness:
                 conn.shutdown(socket.SHUT_RDWR)
             return []
         if rule.kind == "throttle":
-            # Each protocol spells throttling its own way; a JSON body on an XML service
-            # would be an unparseable error, which the SDK rightly does not retry.
-            service = service_of(environ)
-            if service == "s3":
-                xml = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate. (injected)</Message></Error>"
-                return respond_xml(start_response, "503 Slow Down", xml)
-            if service == "sts":
-                xml = ("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
-                       "<Message>Rate exceeded (injected)</Message></Error><RequestId>injected</RequestId></ErrorResponse>")
-                return respond_xml(start_response, "400 Bad Request", xml)
-            payload = {"__type": "ThrottlingException", "message": "Rate exceeded (injected)"}
-            return respond(start_response, "400 Bad Request", payload, {"x-amzn-ErrorType": "ThrottlingException"})
+            return throttled(environ, start_response)
         status = {"500": "500 Internal Server Error", "503": "503 Service Unavailable"}[rule.kind]
         payload = {"__type": "InternalFailure", "message": "injected " + rule.kind}
         return respond(start_response, status, payload, {})
@@ -185,7 +206,29 @@ class Harness:
             if path == "/_harness/faults":
                 self.rules = [Rule(spec) for spec in json.loads(body or b"[]")]
                 return respond(start_response, "200 OK", {}, {})
+            if path == "/_harness/emr":
+                self.emr.script(json.loads(body or b"{}"))
+                return respond(start_response, "200 OK", {}, {})
+            if path == "/_harness/network":
+                self.network.set(json.loads(body or b"{}"))
+                return respond(start_response, "200 OK", {}, {})
         return respond(start_response, "404 Not Found", {"error": path}, {})
+
+
+def throttled(environ, start_response):
+    """A throttling answer, as the service of this call spells it: each protocol has its
+    own way, and a JSON body on an XML service would be an unparseable error, which the
+    SDK rightly does not retry."""
+    service = service_of(environ)
+    if service == "s3":
+        xml = "<Error><Code>SlowDown</Code><Message>Please reduce your request rate. (injected)</Message></Error>"
+        return respond_xml(start_response, "503 Slow Down", xml)
+    if service == "sts":
+        xml = ("<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+               "<Message>Rate exceeded (injected)</Message></Error><RequestId>injected</RequestId></ErrorResponse>")
+        return respond_xml(start_response, "400 Bad Request", xml)
+    payload = {"__type": "ThrottlingException", "message": "Rate exceeded (injected)"}
+    return respond(start_response, "400 Bad Request", payload, {"x-amzn-ErrorType": "ThrottlingException"})
 
 
 def read_body(environ):
@@ -215,7 +258,12 @@ class QuietHandler(WSGIRequestHandler):
 
 
 def main():
+    parser = argparse.ArgumentParser(description="moto behind cyi's recording layer")
+    parser.add_argument("--latency", default="0ms", help="added to every AWS call, e.g. 50ms or 0.05s")
+    parser.add_argument("--throttle-every", type=int, default=0, help="throttle 1 call in N (0: never)")
+    args = parser.parse_args()
     app = Harness(DomainDispatcherApplication(create_backend_app))
+    app.network.set({"latency_ms": milliseconds(args.latency), "throttle_every": args.throttle_every})
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(server.server_port, flush=True)
