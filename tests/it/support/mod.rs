@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+pub mod emr_world;
 pub mod pty;
 pub mod rows;
 

@@ -143,6 +143,13 @@ class Harness:
 
         if rule is not None:
             call["fault"] = rule.kind
+        if rule is not None and rule.kind == "before":
+            # The extra request goes first; the call itself is then handled as any
+            # other, through the EMR behaviour layer too.
+            self.forward(environ, rule.request)
+            environ["wsgi.input"].seek(0)
+            rule = None
+        if rule is not None:
             result = self.fault(rule, environ, answer)
         elif self.network.throttles():
             call["fault"] = "throttle"
@@ -157,10 +164,6 @@ class Harness:
         return [data]
 
     def fault(self, rule, environ, start_response):
-        if rule.kind == "before":
-            self.forward(environ, rule.request)
-            environ["wsgi.input"].seek(0)
-            return self.app(environ, start_response)
         if rule.kind == "lose":
             # moto applies the call, then the answer is lost on the way back: what a
             # client sees when a connection breaks after the server has acted.
