@@ -93,6 +93,8 @@ class EmrWorld:
         refused as a whole (ValidationException, nothing terminated), as EMR does.
     describe_cluster_rate: {"per_second": r, "burst": b}: DescribeCluster calls above
         this rate (a token bucket) answer ThrottlingException.
+    stale_lists: ListClusters also returns clusters TERMINATING (not only those in the
+        ClusterStates asked for), as a list read from a lagging replica may.
     steps: [{"cluster": id or "*", "step": name or id, "state": "FAILED",
         "FailureDetails": {"Reason", "Message", "LogFile"}}]: ListSteps and DescribeStep
         show these steps in that state (with the failure details).
@@ -113,6 +115,7 @@ class EmrWorld:
             self.terminating = spec.get("terminating_seconds")
             self.terminated_at = {}
             self.refuse_protected = bool(spec.get("refuse_protected"))
+            self.stale_lists = bool(spec.get("stale_lists"))
             self.steps = list(spec.get("steps", []))
             rate = spec.get("describe_cluster_rate")
             self.rate = float(rate["per_second"]) if rate else None
@@ -199,7 +202,8 @@ class EmrWorld:
             kept = []
             for summary in answer.get("Clusters", []):
                 summary["Status"] = self.status(summary.get("Id"), summary.get("Status", {}))
-                if not wanted or summary["Status"].get("State") in wanted:
+                state = summary["Status"].get("State")
+                if not wanted or state in wanted or (self.stale_lists and state == "TERMINATING"):
                     kept.append(summary)
             answer["Clusters"] = kept
             return answer

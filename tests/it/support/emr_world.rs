@@ -105,6 +105,13 @@ impl EmrWorld {
         self
     }
 
+    /// ListClusters also returns TERMINATING clusters whatever ClusterStates asked for,
+    /// as a list read from a lagging replica may: the caller must re-check the state.
+    pub fn stale_lists(mut self) -> EmrWorld {
+        self.script.insert("stale_lists".into(), json!(true));
+        self
+    }
+
     /// The step named (or with the id) `step` of `cluster` ("*": any cluster) is FAILED
     /// with these FailureDetails in ListSteps and DescribeStep.
     pub fn failed_step(

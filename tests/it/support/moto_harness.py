@@ -134,6 +134,8 @@ class Harness:
             call["seq"] = len(self.calls)
             self.calls.append(call)
             rule = next((r for r in self.rules if r.take(call["operation"])), None)
+            # Counted in arrival order, like `seq`, so "1 call in N" is exact.
+            throttle = self.network.throttles()
         delay = self.network.delay()
         time.sleep(delay / 2)
 
@@ -151,7 +153,7 @@ class Harness:
             rule = None
         if rule is not None:
             result = self.fault(rule, environ, answer)
-        elif self.network.throttles():
+        elif throttle:
             call["fault"] = "throttle"
             result = throttled(environ, answer)
         elif call["service"] == "elasticmapreduce" and self.emr.scripted():
