@@ -16,8 +16,10 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+pub mod normalize;
 pub mod pty;
 pub mod rows;
+pub mod world;
 
 pub const MOTO_REQUIREMENT: &str = "moto[server]==5.2.1";
 pub const REGION: &str = "eu-west-2";
