@@ -113,30 +113,43 @@ fn run(sandbox: &Sandbox, args: &[String], no_credentials: bool) -> String {
     std::fs::read_to_string(&log).unwrap()
 }
 
+/// Runs one block's commands in order on a fresh seeded sandbox; what drifted.
+fn check_block(block: Block) -> Vec<String> {
+    let sandbox = Sandbox::start();
+    sandbox.seed_world(README_TODAY);
+    let mut drifted = Vec::new();
+    for example in block.examples {
+        let output = run(&sandbox, &example.args, block.no_credentials);
+        let actual = comparable(&sandbox, &output);
+        let expected = comparable(&sandbox, &example.expected.join("\n"));
+        if !matches(&expected, &actual) {
+            drifted.push(format!(
+                "README.md:{}: `cyi {}` printed (normalised):\n{}\n",
+                example.line,
+                example.args.join(" "),
+                actual.join("\n")
+            ));
+        }
+    }
+    drifted
+}
+
 #[test]
 fn readme_console_examples_are_real_output() {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let blocks = blocks(&readme);
     assert!(blocks.len() >= 5, "README.md lost its console examples");
-    let mut drifted = Vec::new();
-    for block in blocks {
-        let sandbox = Sandbox::start();
-        sandbox.seed_world(README_TODAY);
-        for example in block.examples {
-            let output = run(&sandbox, &example.args, block.no_credentials);
-            let actual = comparable(&sandbox, &output);
-            let expected = comparable(&sandbox, &example.expected.join("\n"));
-            if !matches(&expected, &actual) {
-                drifted.push(format!(
-                    "README.md:{}: `cyi {}` printed (normalised):\n{}\n",
-                    example.line,
-                    example.args.join(" "),
-                    actual.join("\n")
-                ));
-            }
-        }
-    }
+    // One sandbox per block, all at once: each block starts from the seeded world.
+    let drifted: Vec<String> = std::thread::scope(|scope| {
+        let runs: Vec<_> = blocks
+            .into_iter()
+            .map(|block| scope.spawn(move || check_block(block)))
+            .collect();
+        runs.into_iter()
+            .flat_map(|run| run.join().unwrap())
+            .collect()
+    });
     assert!(
         drifted.is_empty(),
         "README examples differ from the real output:\n{}",
