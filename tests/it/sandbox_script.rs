@@ -94,3 +94,72 @@ fn stop_says_nothing_was_running_and_never_kills_another_process() {
     other.kill().unwrap();
     other.wait().unwrap();
 }
+
+/// The whole sandbox on a free port with the test's own cyi: it ends by printing the
+/// exact stop command; its env.sh puts `cyi` on PATH (a script that sources it finds
+/// it); that stop command stops it and says so, and the port is free again.
+#[test]
+fn the_sandbox_runs_on_its_own_server_and_its_closing_line_stops_it() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/sandbox"))
+        .env("CYI_SANDBOX_DIR", dir.path())
+        .env("CYI_SANDBOX_PORT", port.to_string())
+        .env("CYI_SANDBOX_CYI", env!("CARGO_BIN_EXE_cyi"))
+        .env("CYI_TEST_PYTHON", crate::support::python())
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        text(&out.stderr)
+    );
+    let stop = stdout
+        .lines()
+        .last()
+        .and_then(|l| l.strip_prefix("Stop it with: "))
+        .unwrap_or_else(|| panic!("no closing stop command:\n{stdout}"))
+        .to_owned();
+    assert!(
+        stop.contains(&format!("CYI_SANDBOX_PORT={port}"))
+            && stop.contains("CYI_SANDBOX_DIR=")
+            && stop.ends_with("scripts/sandbox stop"),
+        "{stop}"
+    );
+
+    let env_sh = dir.path().join("env.sh");
+    assert!(!std::fs::read_to_string(&env_sh).unwrap().contains("alias"));
+    // A non-interactive script: aliases would not reach it, PATH does.
+    let script = format!(
+        "source '{}' && command -v cyi && cyi rows",
+        env_sh.display()
+    );
+    let rows = Command::new("bash")
+        .args(["-c", &script])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(rows.status.success(), "{}", text(&rows.stderr));
+    assert!(
+        text(&rows.stdout).contains("IN_PROGRESS"),
+        "{}",
+        text(&rows.stdout)
+    );
+
+    let stopped = Command::new("bash").args(["-c", &stop]).output().unwrap();
+    let said = text(&stopped.stdout);
+    assert!(said.contains("sandbox stopped: moto (pid"), "{said}");
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "the port still answers after stop"
+    );
+}
