@@ -25,11 +25,11 @@ import tempfile
 import time
 import urllib.request
 
-import boto3
-
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-REGION = "eu-west-2"
-TABLE = "data_pipeline_metadata"
+sys.path.insert(0, str(ROOT / "scripts"))
+# The one seeding module of the CYI world (shared with scripts/sandbox and the tests).
+from sandbox_seed import REGION, TABLE, client, create_bucket, create_secret, create_table, launch, put_input, put_row  # noqa: E402
+
 OTHER_PRODUCTS = ["aws-ucfs-claimant", "adg-full", "pdm-dataset-generation", "kickstart-adg", "clive"]
 
 OLD_STOP_JOB = r"""
@@ -61,20 +61,11 @@ class Moto:
         return json.loads(urllib.request.urlopen(self.endpoint + "/_harness/calls").read())
 
     def client(self, service):
-        return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint,
-                            aws_access_key_id="bench", aws_secret_access_key="bench")
+        return client(service, self.endpoint, "bench")
 
     def stop(self):
         self.proc.stdin.close()
         self.proc.wait()
-
-
-def launch(emr, name, tags=None):
-    return emr.run_job_flow(
-        Name=name, ReleaseLabel="emr-6.3.0",
-        Instances={"InstanceCount": 1, "MasterInstanceType": "m5.xlarge", "KeepJobFlowAliveWhenNoSteps": True},
-        Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()],
-    )["JobFlowId"]
 
 
 def seed_clusters(moto, active, cyi):
@@ -85,17 +76,9 @@ def seed_clusters(moto, active, cyi):
 
 def seed_table(moto, correlation_id):
     ddb = moto.client("dynamodb")
-    ddb.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": "Correlation_Id", "KeyType": "HASH"},
-                   {"AttributeName": "DataProduct", "KeyType": "RANGE"}],
-        AttributeDefinitions=[{"AttributeName": "Correlation_Id", "AttributeType": "S"},
-                              {"AttributeName": "DataProduct", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_table(ddb)
     if correlation_id:
-        ddb.put_item(TableName=TABLE, Item={
-            "Correlation_Id": {"S": correlation_id}, "DataProduct": {"S": "CYI"},
+        put_row(ddb, correlation_id, {
             "Date": {"S": "2026-11-20"}, "Run_Id": {"N": "2"}, "Status": {"S": "FAILED"},
             "CurrentStep": {"S": "run-cyi"}, "Cluster_Id": {"S": "j-BENCHBENCH001"},
         })
@@ -104,11 +87,9 @@ def seed_table(moto, correlation_id):
 def seed_launch(moto, day):
     seed_table(moto, None)
     s3 = moto.client("s3")
-    s3.create_bucket(Bucket="bench-input", CreateBucketConfiguration={"LocationConstraint": REGION})
-    for part in range(3):
-        s3.put_object(Bucket="bench-input", Key=f"cyi/{day}/part-{part:05}", Body=b"x" * 100)
-    moto.client("secretsmanager").create_secret(Name="metadata-store-cyi-writer",
-                                                SecretString=json.dumps({"password": "bench-password"}))
+    create_bucket(s3, "bench-input")
+    put_input(s3, "bench-input", day, [100, 100, 100])
+    create_secret(moto.client("secretsmanager"), "bench-password")
 
 
 def timed(argv, env, cwd=None):

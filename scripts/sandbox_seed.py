@@ -1,12 +1,19 @@
-"""Seeds a moto server with a small, realistic CYI world for `scripts/sandbox`.
+"""The CYI world, seeded into a moto server: one definition for `scripts/sandbox`,
+`scripts/bench` and the integration tests (through the `/_harness/seed` endpoint of
+tests/it/support/moto_harness.py).
 
+`seed()` builds, for a given "today":
 - S3: the launcher's four YAML files under s3://sandbox-cyi-config/emr/cyi/, a day of
   exported files under s3://sandbox-cyi-input/cyi/<yesterday>/ (what `cyi start-cluster
   --export-date <yesterday>` looks for), and the failed run's day.
 - Secrets Manager: the metastore secret the config names.
-- DynamoDB: the state table with rows in several states.
+- DynamoDB: the state table with an IN_PROGRESS, a FAILED and a COMPLETED row. Each id
+  carries its row's `Date` (`cyi-<Date>-a`), and `TimeToExist` is midnight a week after
+  "today", so a fixed "today" gives the same world (ids, dates, expiries) on any day.
 - EMR: clusters of several products, CYI ones among them (one running a job).
-Writes the `sandbox` environment to the config file given.
+
+As a script it seeds a running server and writes the `sandbox` environment:
+  python3 scripts/sandbox_seed.py --endpoint URL --fixtures DIR --config-file PATH [--today YYYY-MM-DD]
 """
 
 import argparse
@@ -14,65 +21,31 @@ import datetime
 import json
 import pathlib
 import secrets
-import time
 
 import boto3
 
 REGION = "eu-west-2"
 TABLE = "data_pipeline_metadata"
+DATA_PRODUCT = "CYI"
 CONFIG_BUCKET = "sandbox-cyi-config"
 INPUT_BUCKET = "sandbox-cyi-input"
+SECRET_ID = "metadata-store-cyi-writer"
+ACTIVE_STATES = ["STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING"]
 
 
-def client(service, endpoint):
+def client(service, endpoint, key="sandbox"):
     return boto3.client(
         service,
         region_name=REGION,
         endpoint_url=endpoint,
-        aws_access_key_id="sandbox",
-        aws_secret_access_key="sandbox",
+        aws_access_key_id=key,
+        aws_secret_access_key=key,
     )
 
 
-def seed_s3(endpoint, fixtures, day):
-    s3 = client("s3", endpoint)
-    for bucket in (CONFIG_BUCKET, INPUT_BUCKET):
-        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
-    for path in sorted(pathlib.Path(fixtures).glob("*.yaml")):
-        s3.put_object(Bucket=CONFIG_BUCKET, Key=f"emr/cyi/{path.name}", Body=path.read_bytes())
-    for part in range(3):
-        s3.put_object(Bucket=INPUT_BUCKET, Key=f"cyi/{day}/part-{part:05}.json.gz", Body=b"x" * (1000 + part))
-
-
-def seed_secret(endpoint):
-    client("secretsmanager", endpoint).create_secret(
-        Name="metadata-store-cyi-writer",
-        SecretString=json.dumps({"password": secrets.token_urlsafe(18)}),
-    )
-
-
-def launch(emr, name, tags):
-    return emr.run_job_flow(
-        Name=name,
-        ReleaseLabel="emr-6.3.0",
-        Instances={"InstanceCount": 1, "MasterInstanceType": "m5.xlarge", "KeepJobFlowAliveWhenNoSteps": True},
-        Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
-        JobFlowRole="cyi_emr_instance_profile",
-        ServiceRole="cyi_emr_service_role",
-    )["JobFlowId"]
-
-
-def seed_world(endpoint, today):
-    emr = client("emr", endpoint)
-    running = launch(emr, "cyi", {"Correlation_Id": "cyi-2026-11-23-a", "export_date": str(today - datetime.timedelta(days=1))})
-    launch(emr, "legacyimport", {})
-    launch(emr, "aws-ucfs-claimant", {})
-    old = launch(emr, "cyi", {"Correlation_Id": "cyi-2026-11-20-a"})
-    emr.terminate_job_flows(JobFlowIds=[old])
-
-    ddb = client("dynamodb", endpoint)
+def create_table(ddb, table=TABLE):
     ddb.create_table(
-        TableName=TABLE,
+        TableName=table,
         KeySchema=[
             {"AttributeName": "Correlation_Id", "KeyType": "HASH"},
             {"AttributeName": "DataProduct", "KeyType": "RANGE"},
@@ -83,34 +56,112 @@ def seed_world(endpoint, today):
         ],
         BillingMode="PAY_PER_REQUEST",
     )
-    ttl = str(int((time.time() + 7 * 86400) * 1000))
-    rows = [
-        ("cyi-2026-11-23-a", 1, "IN_PROGRESS", "run-cyi", running, 1),
-        ("cyi-2026-11-20-a", 2, "FAILED", "run-cyi", old, 4),
-        ("cyi-2026-11-18-a", 1, "COMPLETED", "flush-pushgateway", "j-1K48XXXXXXHCB", 6),
-    ]
+
+
+def put_row(ddb, correlation_id, fields, table=TABLE):
+    """A state row: the key, then `fields` as DynamoDB attribute values."""
+    item = {"Correlation_Id": {"S": correlation_id}, "DataProduct": {"S": DATA_PRODUCT}}
+    item.update(fields)
+    ddb.put_item(TableName=table, Item=item)
+
+
+def create_bucket(s3, bucket):
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+
+
+def put_input(s3, bucket, day, sizes):
+    """One exported file per size under `cyi/<day>/`."""
+    for part, size in enumerate(sizes):
+        s3.put_object(Bucket=bucket, Key=f"cyi/{day}/part-{part:05}.json.gz", Body=b"x" * size)
+
+
+def create_secret(secretsmanager, password):
+    secretsmanager.create_secret(Name=SECRET_ID, SecretString=json.dumps({"password": password}))
+
+
+def launch(emr, name, tags=None):
+    """A cluster that stays alive (WAITING) under `name`; its id."""
+    return emr.run_job_flow(
+        Name=name,
+        ReleaseLabel="emr-6.3.0",
+        Instances={"InstanceCount": 1, "MasterInstanceType": "m5.xlarge", "KeepJobFlowAliveWhenNoSteps": True},
+        Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()],
+        JobFlowRole="cyi_emr_instance_profile",
+        ServiceRole="cyi_emr_service_role",
+    )["JobFlowId"]
+
+
+def run_id(day):
+    """The correlation id of the seeded run of `day`: it names the row's Date."""
+    return f"cyi-{day}-a"
+
+
+def epoch_millis(day):
+    return int(datetime.datetime.combine(day, datetime.time(), datetime.timezone.utc).timestamp() * 1000)
+
+
+def seed(endpoint, fixtures, today):
+    """Seeds the CYI world as of `today` (a date); returns what was made."""
+    yesterday = today - datetime.timedelta(days=1)
     s3 = client("s3", endpoint)
-    for correlation_id, run_id, status, step, cluster_id, days_ago in rows:
-        day = today - datetime.timedelta(days=days_ago)
-        if status == "FAILED":
-            # So `cyi restart` of the failed run finds its day's input.
-            s3.put_object(Bucket=INPUT_BUCKET, Key=f"cyi/{day}/part-00000.json.gz", Body=b"x" * 900)
-        ddb.put_item(
-            TableName=TABLE,
-            Item={
-                "Correlation_Id": {"S": correlation_id},
-                "DataProduct": {"S": "CYI"},
-                "Date": {"S": str(day)},
-                "Run_Id": {"N": str(run_id)},
-                "Status": {"S": status},
-                "CurrentStep": {"S": step},
-                "Cluster_Id": {"S": cluster_id},
-                "S3_Prefix_Snapshots": {"S": f"cyi/{day}"},
-                "S3_Prefix_Analytical_DataSet": {"S": "data/uc_cyi"},
-                "Snapshot_Type": {"S": "incremental"},
-                "TimeToExist": {"N": ttl},
-            },
-        )
+    for bucket in (CONFIG_BUCKET, INPUT_BUCKET):
+        create_bucket(s3, bucket)
+    for path in sorted(pathlib.Path(fixtures).glob("*.yaml")):
+        s3.put_object(Bucket=CONFIG_BUCKET, Key=f"emr/cyi/{path.name}", Body=path.read_bytes())
+    put_input(s3, INPUT_BUCKET, yesterday, [1000, 1001, 1002])
+    create_secret(client("secretsmanager", endpoint), secrets.token_urlsafe(18))
+
+    in_progress, failed, completed = (today - datetime.timedelta(days=d) for d in (1, 4, 6))
+    emr = client("emr", endpoint)
+    running = launch(emr, "cyi", {"Correlation_Id": run_id(in_progress), "export_date": str(in_progress)})
+    launch(emr, "legacyimport")
+    launch(emr, "aws-ucfs-claimant")
+    old = launch(emr, "cyi", {"Correlation_Id": run_id(failed), "export_date": str(failed)})
+    emr.terminate_job_flows(JobFlowIds=[old])
+    # So `cyi restart` of the failed run finds its day's input.
+    put_input(s3, INPUT_BUCKET, failed, [900])
+
+    ddb = client("dynamodb", endpoint)
+    create_table(ddb)
+    ttl = str(epoch_millis(today + datetime.timedelta(days=7)))
+    rows = [
+        (in_progress, 1, "IN_PROGRESS", "run-cyi", running),
+        (failed, 2, "FAILED", "run-cyi", old),
+        (completed, 1, "COMPLETED", "flush-pushgateway", "j-1K48XXXXXXHCB"),
+    ]
+    for day, run, status, step, cluster_id in rows:
+        put_row(ddb, run_id(day), {
+            "Date": {"S": str(day)},
+            "Run_Id": {"N": str(run)},
+            "Status": {"S": status},
+            "CurrentStep": {"S": step},
+            "Cluster_Id": {"S": cluster_id},
+            "S3_Prefix_Snapshots": {"S": f"cyi/{day}"},
+            "S3_Prefix_Analytical_DataSet": {"S": "data/uc_cyi"},
+            "Snapshot_Type": {"S": "incremental"},
+            "TimeToExist": {"N": ttl},
+        })
+    return {
+        "yesterday": str(yesterday),
+        "in_progress_run": run_id(in_progress),
+        "failed_run": run_id(failed),
+        "completed_run": run_id(completed),
+        "running_cluster": running,
+        "terminated_cluster": old,
+    }
+
+
+def config_toml(endpoint):
+    """The `sandbox` environment for a server at `endpoint`."""
+    return (
+        "default_env = \"sandbox\"\n\n"
+        "# A local moto server started by scripts/sandbox; stop it with `scripts/sandbox stop`.\n"
+        "[env.sandbox]\n"
+        f"region = \"{REGION}\"\n"
+        f"endpoint_url = \"{endpoint}\"\n"
+        f"input_bucket = \"{INPUT_BUCKET}\"\n"
+        f"cluster_config = \"s3://{CONFIG_BUCKET}/emr/cyi\"\n"
+    )
 
 
 def main():
@@ -118,20 +169,13 @@ def main():
     parser.add_argument("--endpoint", required=True)
     parser.add_argument("--fixtures", required=True)
     parser.add_argument("--config-file", required=True)
+    parser.add_argument("--today", type=datetime.date.fromisoformat, default=datetime.date.today())
+    parser.add_argument("--print", action="store_true", help="print what was seeded, as JSON")
     args = parser.parse_args()
-    today = datetime.date.today()
-    seed_s3(args.endpoint, args.fixtures, today - datetime.timedelta(days=1))
-    seed_secret(args.endpoint)
-    seed_world(args.endpoint, today)
-    pathlib.Path(args.config_file).write_text(
-        "default_env = \"sandbox\"\n\n"
-        "# A local moto server started by scripts/sandbox; stop it with `scripts/sandbox stop`.\n"
-        "[env.sandbox]\n"
-        f"region = \"{REGION}\"\n"
-        f"endpoint_url = \"{args.endpoint}\"\n"
-        f"input_bucket = \"{INPUT_BUCKET}\"\n"
-        f"cluster_config = \"s3://{CONFIG_BUCKET}/emr/cyi\"\n"
-    )
+    facts = seed(args.endpoint, args.fixtures, args.today)
+    pathlib.Path(args.config_file).write_text(config_toml(args.endpoint))
+    if args.print:
+        print(json.dumps(facts))
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 //! docs/iam-policy.json: valid JSON, one statement per subcommand (Sid named after the
-//! command), well-formed actions, and every action listed in docs/RUNBOOK.md.
+//! command), well-formed actions, every action listed in docs/RUNBOOK.md, and each
+//! command's statements equal to the calls the recording harness saw it make.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use clap::CommandFactory;
 use serde_json::Value;
+
+use crate::support::{Call, Sandbox};
 
 /// Subcommands that make no AWS call.
 const LOCAL_ONLY: [&str; 1] = ["completions"];
@@ -139,4 +142,180 @@ fn the_runbook_lists_every_action() {
             );
         }
     }
+}
+
+/// Actions RunJobFlow needs besides its own (see docs/RUNBOOK.md).
+const IMPLIED_BY_RUN_JOB_FLOW: [&str; 2] = ["iam:PassRole", "elasticmapreduce:AddTags"];
+
+/// The IAM action a recorded call needs: the signing service names the IAM prefix, and
+/// S3's object reads and listings map to their IAM names.
+fn iam_action(call: &Call) -> String {
+    let operation = match (call.service.as_str(), call.operation.as_str()) {
+        ("s3", "ListObjectsV2" | "ListObjects") => "ListBucket",
+        ("s3", "HeadObject") => "GetObject",
+        (_, operation) => operation,
+    };
+    format!("{}:{operation}", call.service)
+}
+
+/// One run of `cyi ARGS` and the IAM actions of the calls it made.
+fn actions_of_run(sandbox: &Sandbox, args: &[&str]) -> BTreeSet<String> {
+    sandbox.clear_calls();
+    let out = sandbox.cyi().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "cyi {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    sandbox.calls().iter().map(iam_action).collect()
+}
+
+/// Runs every AWS subcommand's main paths against one seeded world, records the calls
+/// each made, and holds the policy to them both ways: every recorded call is allowed by
+/// that command's statements, and every action a command's statements grant was made
+/// by some run of that command. Self-contained (its own server, its own runs), so it
+/// does not depend on which other tests ran or in which order.
+#[test]
+fn the_policy_grants_exactly_the_calls_each_command_makes() {
+    let sandbox = Sandbox::start();
+    let world = sandbox.seed_world("2026-11-24");
+    let failed = world.fact("failed_run").to_owned();
+    let in_progress = world.fact("in_progress_run").to_owned();
+    let yesterday = world.fact("yesterday").to_owned();
+    // An environment that assumes a role, as the real ones do.
+    let config = format!(
+        "{}\n[env.role]\nregion = \"eu-west-2\"\nendpoint_url = \"{}\"\nrole_arn = \"arn:aws:iam::123456789012:role/ci\"\n",
+        world.fact("config"),
+        sandbox.endpoint()
+    );
+    sandbox.write_config(&config);
+    let protected = sandbox.launch_cluster("cyi", &[("Correlation_Id", "iam-protected")]);
+    sandbox
+        .block_on(
+            sandbox
+                .emr()
+                .set_termination_protection()
+                .job_flow_ids(&protected)
+                .termination_protected(true)
+                .send(),
+        )
+        .unwrap();
+
+    let runs: Vec<(&str, Vec<&str>)> = vec![
+        ("clusters", vec!["clusters"]),
+        ("rows", vec!["rows"]),
+        ("status", vec!["status"]),
+        ("status", vec!["status", "--correlation-id", &in_progress]),
+        ("status", vec!["status", "--correlation-id", &failed]),
+        (
+            "start-cluster",
+            vec![
+                "start-cluster",
+                "--export-date",
+                &yesterday,
+                "--correlation-id",
+                "iam-start",
+                "--yes",
+            ],
+        ),
+        (
+            "stop-clusters",
+            vec!["stop-clusters", "--correlation-id", "iam-start", "--yes"],
+        ),
+        (
+            "stop-clusters",
+            vec![
+                "stop-clusters",
+                "--correlation-id",
+                "iam-protected",
+                "--force",
+                "--yes",
+            ],
+        ),
+        (
+            "clear-row",
+            vec!["clear-row", "--correlation-id", &failed, "--yes"],
+        ),
+        (
+            "clear-row",
+            vec![
+                "clear-row",
+                "--correlation-id",
+                &in_progress,
+                "--force",
+                "--yes",
+            ],
+        ),
+        (
+            "restore-row",
+            vec!["restore-row", "--correlation-id", &failed, "--yes"],
+        ),
+        (
+            "restart",
+            vec!["restart", "--correlation-id", &failed, "--yes"],
+        ),
+        (
+            "stop-clusters",
+            vec!["stop-clusters", "--correlation-id", &failed, "--yes"],
+        ),
+        (
+            "restart",
+            vec!["restart", "--correlation-id", &failed, "--fresh", "--yes"],
+        ),
+    ];
+    let mut seen: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (command, args) in &runs {
+        seen.entry(command)
+            .or_default()
+            .extend(actions_of_run(&sandbox, args));
+    }
+    let assumed = actions_of_run(&sandbox, &["--env", "role", "clusters"]);
+
+    let policy = policy();
+    let role = actions(&policy, "AssumeEnvironmentRole");
+    assert!(
+        assumed.contains("sts:AssumeRole"),
+        "a role environment made no AssumeRole: {assumed:?}"
+    );
+    assert_eq!(
+        assumed
+            .difference(&actions(&policy, "Clusters"))
+            .collect::<Vec<_>>(),
+        role.iter().collect::<Vec<_>>(),
+        "with a role, `cyi clusters` needs exactly its own statement and AssumeEnvironmentRole"
+    );
+    let mut problems = Vec::new();
+    for (command, recorded) in &seen {
+        let granted = actions(&policy, &sid_of(command));
+        for action in recorded.difference(&granted) {
+            problems.push(format!(
+                "`cyi {command}` calls {action}, which its statements do not allow"
+            ));
+        }
+        for action in granted.difference(recorded) {
+            // Checked by IAM inside RunJobFlow, never called on their own: passing the
+            // roles, and the tags given in the request (tag on create).
+            let implied = IMPLIED_BY_RUN_JOB_FLOW.contains(&action.as_str())
+                && recorded.contains("elasticmapreduce:RunJobFlow");
+            if !implied {
+                problems.push(format!(
+                    "statement {} grants {action}, which no run of `cyi {command}` made",
+                    sid_of(command)
+                ));
+            }
+        }
+    }
+    let commands: BTreeSet<&str> = seen.keys().copied().collect();
+    for command in cyi::cli::Cli::command().get_subcommands() {
+        let name = command.get_name();
+        assert!(
+            LOCAL_ONLY.contains(&name) || commands.contains(name),
+            "no run of `cyi {name}` here: add its main paths"
+        );
+    }
+    assert!(
+        problems.is_empty(),
+        "docs/iam-policy.json vs the recorded calls:\n{}",
+        problems.join("\n")
+    );
 }

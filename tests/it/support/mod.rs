@@ -17,8 +17,10 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 pub mod emr_world;
+pub mod normalize;
 pub mod pty;
 pub mod rows;
+pub mod world;
 
 pub const MOTO_REQUIREMENT: &str = "moto[server]==5.2.1";
 pub const REGION: &str = "eu-west-2";
@@ -261,7 +263,7 @@ impl Drop for Sandbox {
 
 /// A python that can import moto: the one on PATH, or a virtualenv made once (under a
 /// file lock, so parallel test processes do not race) in the target directory.
-fn python() -> PathBuf {
+pub fn python() -> PathBuf {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
     PYTHON
         .get_or_init(|| {

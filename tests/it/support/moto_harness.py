@@ -2,6 +2,8 @@
 
 Started by tests/it/support/mod.rs, one process per test. It prints the port it listens on,
 then serves until its stdin closes, so it dies with the test process that started it.
+scripts/sandbox starts it with `--port N --until-killed` instead (binding the port itself,
+so a port already taken is an error here, never someone else's server used).
 
 Every AWS call that reaches it is recorded (service, operation, parameters) before it is
 handed to moto, and can be answered with a fault instead. Control endpoints, never
@@ -11,17 +13,25 @@ reached by cyi itself:
   POST /_harness/faults        replace the fault rules (a JSON list, see Rule)
   POST /_harness/emr           replace the EMR behaviour script (a JSON object, see EmrWorld)
   POST /_harness/network       set the injected latency and 1-in-N throttling (see Network)
+  GET  /_harness/pid           this process's id, so a script can tell its own server
+  POST /_harness/seed          seed the CYI world (scripts/sandbox_seed.py) as of
+                               {"today": "YYYY-MM-DD"}; answers what was seeded. The
+                               seeding calls are not kept in the recorded calls.
 
 Each recorded call also carries `arrived` and `completed`: seconds (monotonic, since the
 harness started) at which the request reached the harness and at which its whole answer
 was ready to go back, after any injected latency; `status` is the HTTP status answered.
 
-Command line: `moto_harness.py [--latency 50ms] [--throttle-every N]` sets the network
-from the start (see Network), for a benchmark that runs the binary against it.
+Command line: `moto_harness.py [--port N] [--until-killed] [--latency 50ms] [--throttle-every N]`;
+latency and throttling set the network from the start (see Network), for a benchmark
+that runs the binary against it.
 """
 
 import argparse
+import datetime
 import io
+import os
+import pathlib
 import json
 import socket
 import sys
@@ -32,6 +42,10 @@ import urllib.parse
 from emr_behaviour import EmrWorld, Network, clock, milliseconds
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "scripts"))
+import sandbox_seed  # noqa: E402  (the one seeding module of the CYI world)
 
 # S3 has no operation name on the wire; these cover what cyi and its tests do.
 S3_OPERATIONS = {
@@ -118,10 +132,12 @@ class Harness:
     def __init__(self, app):
         self.app = app
         self.lock = threading.Lock()
+        self.seed_lock = threading.Lock()
         self.calls = []
         self.rules = []
         self.emr = EmrWorld()
         self.network = Network()
+        self.endpoint = None
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -202,6 +218,10 @@ class Harness:
 
     def control(self, path, environ, start_response):
         body = read_body(environ)
+        if path == "/_harness/pid":
+            return respond(start_response, "200 OK", {"pid": os.getpid()}, {})
+        if path == "/_harness/seed":
+            return self.seed(json.loads(body or b"{}"), start_response)
         with self.lock:
             if path == "/_harness/calls":
                 return respond(start_response, "200 OK", self.calls, {})
@@ -218,6 +238,19 @@ class Harness:
                 self.network.set(json.loads(body or b"{}"))
                 return respond(start_response, "200 OK", {}, {})
         return respond(start_response, "404 Not Found", {"error": path}, {})
+
+    def seed(self, spec, start_response):
+        """Seeds through this server's own endpoint (the calls go through moto as any
+        client's would), then forgets the calls the seeding made."""
+        today = datetime.date.fromisoformat(spec["today"]) if spec.get("today") else datetime.date.today()
+        with self.seed_lock:
+            with self.lock:
+                before = len(self.calls)
+            facts = sandbox_seed.seed(self.endpoint, ROOT / "tests/fixtures/cluster-config", today)
+            with self.lock:
+                del self.calls[before:]
+        facts["config"] = sandbox_seed.config_toml(self.endpoint)
+        return respond(start_response, "200 OK", facts, {})
 
 
 def throttled(environ, start_response):
@@ -264,14 +297,24 @@ class QuietHandler(WSGIRequestHandler):
 
 def main():
     parser = argparse.ArgumentParser(description="moto behind cyi's recording layer")
+    parser.add_argument("--port", type=int, default=0, help="0: any free port")
+    parser.add_argument("--until-killed", action="store_true", help="serve until killed, not until stdin closes")
     parser.add_argument("--latency", default="0ms", help="added to every AWS call, e.g. 50ms or 0.05s")
     parser.add_argument("--throttle-every", type=int, default=0, help="throttle 1 call in N (0: never)")
     args = parser.parse_args()
     app = Harness(DomainDispatcherApplication(create_backend_app))
     app.network.set({"latency_ms": milliseconds(args.latency), "throttle_every": args.throttle_every})
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=QuietHandler)
+    except OSError as e:
+        print(f"moto_harness: cannot listen on 127.0.0.1:{args.port}: {e.strerror}", file=sys.stderr, flush=True)
+        sys.exit(3)
+    app.endpoint = f"http://127.0.0.1:{server.server_port}"
     print(server.server_port, flush=True)
+    if args.until_killed:
+        server.serve_forever()
+        return
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     sys.stdin.read()
     server.shutdown()
 

@@ -1,141 +1,45 @@
-//! Helpers for the `start-cluster` tests: the AWS world a launch needs (state table,
-//! input bucket and files, metastore secret), and runs that check no output ever
-//! carries the secret.
+//! Helpers for the `start-cluster` tests: runs that check no output ever carries the
+//! secret. The world a launch needs is seeded by `super::world` (re-exported here).
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
-
-use std::path::{Path, PathBuf};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::Value;
 
-use super::{REGION, Sandbox};
+use super::Sandbox;
 
-pub const TABLE: &str = "data_pipeline_metadata";
-pub const INPUT_BUCKET: &str = "cyi-input";
-pub const SECRET_ID: &str = "metadata-store-cyi-writer";
-pub const EXPORT_DATE: &str = "2021-04-01";
-
-pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-/// A password nobody could guess, different in every test.
-pub fn random_password() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("pw-{nanos:x}-{:x}", std::process::id())
-}
-
-/// The world one launch needs. Returns the metastore password.
-pub struct World {
-    pub password: String,
-}
-
-pub fn world(sandbox: &Sandbox) -> World {
-    create_table(sandbox);
-    create_bucket(sandbox, INPUT_BUCKET);
-    put(
-        sandbox,
-        INPUT_BUCKET,
-        "cyi/2021-04-01/part-0001.json.gz",
-        b"0123456789",
-    );
-    put(
-        sandbox,
-        INPUT_BUCKET,
-        "cyi/2021-04-01/part-0002.json.gz",
-        b"abc",
-    );
-    let password = random_password();
-    create_secret(
-        sandbox,
-        SECRET_ID,
-        &format!("{{\"password\": \"{password}\"}}"),
-    );
-    sandbox.clear_calls();
-    World { password }
-}
+pub use super::rows::TABLE;
+pub use super::world::{EXPORT_DATE, INPUT_BUCKET, SECRET_ID, fixture, random_password, world};
 
 pub fn create_table(sandbox: &Sandbox) {
     sandbox.create_table();
 }
 
+/// A state row of the data product `CYI` with these attributes.
 pub fn put_row(sandbox: &Sandbox, correlation_id: &str, fields: &[(&str, AttributeValue)]) {
-    let mut put = sandbox
-        .dynamodb()
-        .put_item()
-        .table_name(TABLE)
-        .item("Correlation_Id", AttributeValue::S(correlation_id.into()))
-        .item("DataProduct", AttributeValue::S("CYI".into()));
-    for (k, v) in fields {
-        put = put.item(*k, v.clone());
-    }
-    sandbox.block_on(put.send()).unwrap();
+    let mut item = super::rows::Item::from([
+        ("Correlation_Id".to_owned(), super::rows::s(correlation_id)),
+        ("DataProduct".to_owned(), super::rows::s("CYI")),
+    ]);
+    item.extend(fields.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+    sandbox.put_row(&item);
 }
 
 pub fn create_bucket(sandbox: &Sandbox, bucket: &str) {
-    use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
-    sandbox
-        .block_on(
-            sandbox
-                .s3()
-                .create_bucket()
-                .bucket(bucket)
-                .create_bucket_configuration(
-                    CreateBucketConfiguration::builder()
-                        .location_constraint(BucketLocationConstraint::from(REGION))
-                        .build(),
-                )
-                .send(),
-        )
-        .unwrap();
+    sandbox.create_bucket(bucket);
 }
 
 pub fn put(sandbox: &Sandbox, bucket: &str, key: &str, body: &[u8]) {
-    sandbox
-        .block_on(
-            sandbox
-                .s3()
-                .put_object()
-                .bucket(bucket)
-                .key(key)
-                .body(body.to_vec().into())
-                .send(),
-        )
-        .unwrap();
+    sandbox.put_object(bucket, key, body);
 }
 
 pub fn create_secret(sandbox: &Sandbox, id: &str, secret_string: &str) {
-    sandbox
-        .block_on(
-            sandbox
-                .secrets()
-                .create_secret()
-                .name(id)
-                .secret_string(secret_string)
-                .send(),
-        )
-        .unwrap();
+    sandbox.create_secret(id, secret_string);
 }
 
-/// The operations that change something in AWS.
+/// The operations that change something in AWS (see [`super::world::is_mutating`]).
 pub fn mutating_calls(sandbox: &Sandbox) -> Vec<String> {
-    sandbox
-        .calls()
-        .into_iter()
-        .map(|c| c.operation)
-        .filter(|op| {
-            !(op.starts_with("Get")
-                || op.starts_with("List")
-                || op.starts_with("Describe")
-                || op.starts_with("Head"))
-        })
-        .collect()
+    sandbox.mutating_calls()
 }
 
 /// The one RunJobFlow request the server received.
