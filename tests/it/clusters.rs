@@ -55,7 +55,7 @@ fn lists_exactly_the_active_cyi_clusters() {
     for id in others.iter().chain([&finished]) {
         assert!(!table.contains(id.as_str()), "{id} listed in\n{table}");
     }
-    assert!(table.contains("2 active 'cyi' cluster(s)"), "{table}");
+    assert!(table.contains("2 active 'cyi' clusters"), "{table}");
 }
 
 #[test]

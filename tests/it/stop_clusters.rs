@@ -175,11 +175,11 @@ fn the_plan_shows_environment_account_region_and_the_targets() {
     );
     assert!(stdout.contains(&id) && stdout.contains("run-7"), "{stdout}");
     assert!(
-        stdout.contains("1 cluster(s) will be terminated, in 1 TerminateJobFlows call(s)."),
+        stdout.contains("1 cluster will be terminated, in 1 TerminateJobFlows call."),
         "{stdout}"
     );
     assert!(
-        stdout.contains("1 of 1 cluster(s) terminating."),
+        stdout.contains("1 of 1 cluster terminating."),
         "{stdout}"
     );
 }
@@ -583,12 +583,12 @@ fn typing_y_at_the_prompt_terminates() {
     let id = sandbox.launch_cluster("cyi", &[]);
     let mut session = pty::spawn(&sandbox, &["stop-clusters"]);
     session
-        .exp_string("terminate 1 cluster(s) in default?")
+        .exp_string("Terminate 1 cluster in default?")
         .unwrap();
     session.send("y").unwrap();
     session.flush().unwrap();
     session
-        .exp_string("1 of 1 cluster(s) terminating.")
+        .exp_string("1 of 1 cluster terminating.")
         .unwrap();
     assert_eq!(pty::exit_code(session), 0);
     assert_eq!(sandbox.cluster_state(&id), "TERMINATED");
@@ -600,7 +600,7 @@ fn typing_n_at_the_prompt_terminates_nothing() {
     let id = sandbox.launch_cluster("cyi", &[]);
     let mut session = pty::spawn(&sandbox, &["stop-clusters"]);
     session
-        .exp_string("terminate 1 cluster(s) in default?")
+        .exp_string("Terminate 1 cluster in default?")
         .unwrap();
     session.send("n").unwrap();
     session.flush().unwrap();
@@ -616,7 +616,7 @@ fn protected_environment_at_the_prompt_needs_the_right_name() {
     protected_env(&sandbox);
     let id = sandbox.launch_cluster("cyi", &[]);
     let prompt =
-        "'production' is a protected environment. To terminate 1 cluster(s), type its name";
+        "'production' is a protected environment. To Terminate 1 cluster, type its name";
 
     let mut session = pty::spawn(&sandbox, &["--env", "production", "stop-clusters"]);
     session.exp_string(prompt).unwrap();
@@ -630,7 +630,7 @@ fn protected_environment_at_the_prompt_needs_the_right_name() {
     session.exp_string(prompt).unwrap();
     session.send_line("production").unwrap();
     session
-        .exp_string("1 of 1 cluster(s) terminating.")
+        .exp_string("1 of 1 cluster terminating.")
         .unwrap();
     assert_eq!(pty::exit_code(session), 0);
     assert_eq!(sandbox.cluster_state(&id), "TERMINATED");
@@ -680,7 +680,7 @@ fn wait_on_a_terminal_shows_progress() {
     let id = sandbox.launch_cluster("cyi", &[]);
     let mut session = pty::spawn(&sandbox, &["stop-clusters", "--yes", "--wait"]);
     session.exp_string("waiting: 1 of 1 terminated").unwrap();
-    session.exp_string("1 of 1 cluster(s) terminated.").unwrap();
+    session.exp_string("1 of 1 cluster terminated.").unwrap();
     assert_eq!(pty::exit_code(session), 0);
     assert_eq!(sandbox.cluster_state(&id), "TERMINATED");
 }
