@@ -2,7 +2,7 @@
 //! (`--force`), which are left running, and how the ids are split into
 //! TerminateJobFlows calls.
 
-use crate::aws::emr::{ClusterDetail, TERMINATE_MAX_IDS};
+use crate::aws::emr::{ClusterDetail, TERMINATE_MAX_IDS, is_terminating};
 
 /// TerminateJobFlows accepts at most this many cluster ids per call.
 pub const TERMINATE_BATCH: usize = TERMINATE_MAX_IDS;
@@ -50,6 +50,48 @@ pub fn plan_stop(targets: Vec<ClusterDetail>, force: bool) -> StopPlan {
         skipped,
         batches,
     }
+}
+
+/// What a refused TerminateJobFlows call left behind, from DescribeCluster afterwards.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RefusedBatch {
+    /// Terminating or terminated anyway: (id, state).
+    pub going: Vec<(String, String)>,
+    /// Active and protected now (turned on after the plan): (id, state). Real EMR
+    /// refuses a whole call naming one, so these explain the refusal.
+    pub protected: Vec<(String, String)>,
+    /// Active, unprotected: (id, state).
+    pub still_active: Vec<(String, String)>,
+    /// Unknown to EMR now.
+    pub missing: Vec<String>,
+}
+
+impl RefusedBatch {
+    /// The ids worth one more call: when a cluster protected since the plan explains
+    /// the refusal, the unprotected rest are sent again without it. Otherwise (a failure
+    /// with no such cause) nothing is resent.
+    pub fn resend(&self) -> Vec<String> {
+        if self.protected.is_empty() {
+            return Vec::new();
+        }
+        self.still_active.iter().map(|(id, _)| id.clone()).collect()
+    }
+}
+
+/// Sorts the ids of a refused call by what EMR says of them now.
+pub fn triage_refused(ids: &[String], now: Vec<Option<ClusterDetail>>) -> RefusedBatch {
+    let mut triage = RefusedBatch::default();
+    for (id, detail) in ids.iter().zip(now) {
+        match detail {
+            Some(d) if is_terminating(&d.state) => triage.going.push((id.clone(), d.state)),
+            Some(d) if d.is_active() && d.termination_protected => {
+                triage.protected.push((id.clone(), d.state));
+            }
+            Some(d) => triage.still_active.push((id.clone(), d.state)),
+            None => triage.missing.push(id.clone()),
+        }
+    }
+    triage
 }
 
 #[cfg(test)]
@@ -166,5 +208,46 @@ mod tests {
         assert!(p.batches.is_empty());
         assert_eq!(p.to_terminate(), 0);
         assert_eq!(p.skipped, ["j-P"]);
+    }
+
+    #[test]
+    fn a_batch_refused_for_a_newly_protected_cluster_resends_the_rest_without_it() {
+        let ids: Vec<String> = ["j-A", "j-B", "j-C", "j-D", "j-E"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        let mut now_protected = protected("j-B");
+        now_protected.state = "WAITING".into();
+        let triage = triage_refused(
+            &ids,
+            vec![
+                Some(cluster("j-A")),
+                Some(now_protected),
+                Some(ClusterDetail::new("j-C", "cyi", "TERMINATING")),
+                None,
+                Some(cluster("j-E")),
+            ],
+        );
+        assert_eq!(triage.protected, [("j-B".into(), "WAITING".into())]);
+        assert_eq!(triage.going, [("j-C".into(), "TERMINATING".into())]);
+        assert_eq!(triage.missing, ["j-D"]);
+        assert_eq!(triage.resend(), ["j-A", "j-E"]);
+    }
+
+    #[test]
+    fn a_batch_refused_for_another_reason_is_not_resent() {
+        let ids = vec!["j-A".to_owned(), "j-B".to_owned()];
+        let triage = triage_refused(&ids, vec![Some(cluster("j-A")), Some(cluster("j-B"))]);
+        assert_eq!(triage.still_active.len(), 2);
+        assert!(triage.resend().is_empty());
+        let gone = ClusterDetail::new("j-B", "cyi", "TERMINATED");
+        let mut protected_gone = gone.clone();
+        protected_gone.termination_protected = true;
+        let triage = triage_refused(&ids, vec![Some(cluster("j-A")), Some(protected_gone)]);
+        assert!(
+            triage.protected.is_empty(),
+            "a terminated cluster explains nothing"
+        );
+        assert!(triage.resend().is_empty());
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::batching::StopPlan;
+use super::batching::{StopPlan, triage_refused};
 use super::outcome::{StopOutcome, StopProgress};
 use crate::aws::Aws;
 use crate::aws::emr;
@@ -59,31 +59,17 @@ pub async fn execute(aws: &Aws, plan: &StopPlan, progress: &mut StopProgress) {
     }
 }
 
-/// A TerminateJobFlows call failed: what EMR says now decides each id's outcome.
+/// A TerminateJobFlows call failed: what EMR says now decides each id's outcome. When
+/// a cluster protected since the plan explains the refusal (real EMR refuses the whole
+/// call for it), the rest of the batch is sent once more without it.
 async fn record_refused_batch(
     aws: &Aws,
     ids: &[String],
     failure: &str,
     progress: &mut StopProgress,
 ) {
-    match emr::describe_many(aws, ids).await {
-        Ok(now) => {
-            for (id, detail) in ids.iter().zip(now) {
-                match detail {
-                    Some(d) if emr::is_terminating(&d.state) => progress.record(
-                        id,
-                        StopOutcome::AlreadyTerminating,
-                        Some(format!("{failure}; but the cluster is {}", d.state)),
-                    ),
-                    Some(d) => progress.record(
-                        id,
-                        StopOutcome::Failed,
-                        Some(format!("{failure}; the cluster is still {}", d.state)),
-                    ),
-                    None => progress.record(id, StopOutcome::Failed, Some(failure.to_owned())),
-                }
-            }
-        }
+    let now = match emr::describe_many(aws, ids).await {
+        Ok(now) => now,
         Err(describe) => {
             for id in ids {
                 progress.record(
@@ -92,6 +78,55 @@ async fn record_refused_batch(
                     Some(format!("{failure}; state unknown ({describe})")),
                 );
             }
+            return;
+        }
+    };
+    let triage = triage_refused(ids, now);
+    for (id, state) in &triage.going {
+        progress.record(
+            id,
+            StopOutcome::AlreadyTerminating,
+            Some(format!("{failure}; but the cluster is {state}")),
+        );
+    }
+    for (id, state) in &triage.protected {
+        progress.record(
+            id,
+            StopOutcome::Failed,
+            Some(format!(
+                "{failure}; termination protection was turned on after the plan; the cluster is still {state}"
+            )),
+        );
+    }
+    for id in &triage.missing {
+        progress.record(id, StopOutcome::Failed, Some(failure.to_owned()));
+    }
+    let resend = triage.resend();
+    let resent = if resend.is_empty() {
+        None
+    } else {
+        progress.sending(&resend);
+        Some(emr::terminate(aws, &resend).await)
+    };
+    for (id, state) in &triage.still_active {
+        match &resent {
+            Some(Ok(())) => progress.record(
+                id,
+                StopOutcome::Terminating,
+                Some("sent again without the protected cluster its first call named".into()),
+            ),
+            Some(Err(again)) => progress.record(
+                id,
+                StopOutcome::Failed,
+                Some(format!(
+                    "{failure}; sent again without the protected cluster: {again}"
+                )),
+            ),
+            None => progress.record(
+                id,
+                StopOutcome::Failed,
+                Some(format!("{failure}; the cluster is still {state}")),
+            ),
         }
     }
 }

@@ -198,3 +198,55 @@ fn wait_on_a_terminal_shows_progress() {
     assert_eq!(pty::exit_code(session), 0);
     assert_eq!(sandbox.cluster_state(&id), "TERMINATED");
 }
+
+/// Real EMR refuses a whole TerminateJobFlows call that names a protected cluster
+/// (moto does not): here the first call fails on every attempt and the cluster is
+/// protected before it is described again, so the rest are sent once more without it.
+#[test]
+fn a_batch_refused_for_a_cluster_protected_since_the_plan_is_resent_without_it() {
+    let sandbox = Sandbox::start();
+    let first = sandbox.launch_cluster("cyi", &[]);
+    let second = sandbox.launch_cluster("cyi", &[]);
+    sandbox.set_faults(serde_json::json!([
+        {"operation": "TerminateJobFlows", "kind": "500", "times": 5},
+        {
+            "operation": "DescribeCluster",
+            "kind": "before",
+            "skip": 2,
+            "times": 2,
+            "request": {
+                "target": "ElasticMapReduce.SetTerminationProtection",
+                "body": {"JobFlowIds": [second], "TerminationProtected": true}
+            }
+        }
+    ]));
+
+    let out = sandbox
+        .cyi()
+        .args(["stop-clusters", "--yes", "--output", "json"])
+        .assert()
+        .code(1);
+    let doc = document(&out);
+    let mut got = outcomes(&doc);
+    got.sort();
+    let mut want = vec![
+        (first.clone(), "terminating".to_owned()),
+        (second.clone(), "failed".to_owned()),
+    ];
+    want.sort();
+    assert_eq!(got, want, "{doc}");
+    assert_eq!(sandbox.cluster_state(&first), "TERMINATED");
+    assert_eq!(sandbox.cluster_state(&second), "WAITING");
+    let last = terminate_batches(&sandbox).pop().unwrap();
+    assert_eq!(
+        last,
+        [first.as_str()],
+        "the resend names only the unprotected one"
+    );
+    let messages = text(&out.get_output().stderr);
+    assert!(messages.contains("termination protection was turned on after the plan"));
+    assert!(
+        messages.contains(&format!("NOT terminated: {second}")),
+        "{messages}"
+    );
+}
