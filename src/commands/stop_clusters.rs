@@ -19,7 +19,7 @@ use crate::error::{EXIT_FAILED, EXIT_INTERRUPTED, Error, Result};
 use crate::render::Ui;
 use crate::render::stop::{self as show, StopScope};
 use crate::settings::Settings;
-use crate::stop::{self, NameMatch, Selector, StopProgress, StopResult};
+use crate::stop::{self, NameMatch, Selector, StopProgress};
 use crate::types::Identifier;
 
 pub async fn run(
@@ -100,7 +100,7 @@ pub async fn run(
             Some(waited) => waited?,
             None => interrupted_wait = true,
         }
-        timed_out = record_final_states(&mut results, &states, interrupted_wait);
+        timed_out = stop::record_final_states(&mut results, &states, interrupted_wait);
     }
 
     show::results(ui, &results, args.wait)?;
@@ -148,23 +148,4 @@ async fn gather_targets(
             Some("`cyi clusters` lists the environment's active clusters".into()),
         )
     })
-}
-
-/// Puts each waited-for cluster's last state into its result; returns the ids accepted
-/// for termination that were not gone when the wait ended (none after an interrupt).
-fn record_final_states(
-    results: &mut [StopResult],
-    states: &BTreeMap<String, String>,
-    interrupted: bool,
-) -> Vec<String> {
-    let mut timed_out = Vec::new();
-    for result in results {
-        if let Some(state) = states.get(&result.id) {
-            result.final_state = Some(state.clone());
-            if !interrupted && result.outcome.is_ok() && !emr::is_terminated(state) {
-                timed_out.push(result.id.clone());
-            }
-        }
-    }
-    timed_out
 }

@@ -19,5 +19,5 @@ pub mod selection;
 pub use batching::{StopPlan, TERMINATE_BATCH, plan_stop};
 pub use execute::execute;
 pub use names::NameMatch;
-pub use outcome::{StopOutcome, StopProgress, StopResult};
+pub use outcome::{StopOutcome, StopProgress, StopResult, record_final_states};
 pub use selection::{Selector, check_explicit, listed_candidates, select};

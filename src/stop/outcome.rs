@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::batching::StopPlan;
+use crate::aws::emr::is_terminated;
 
 /// What happened to one target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -102,6 +103,25 @@ impl StopProgress {
     }
 }
 
+/// Puts each waited-for cluster's last state into its result; returns the ids accepted
+/// for termination that were not gone when the wait ended (none after an interrupt).
+pub fn record_final_states(
+    results: &mut [StopResult],
+    states: &BTreeMap<String, String>,
+    interrupted: bool,
+) -> Vec<String> {
+    let mut timed_out = Vec::new();
+    for result in results {
+        if let Some(state) = states.get(&result.id) {
+            result.final_state = Some(state.clone());
+            if !interrupted && result.outcome.is_ok() && !is_terminated(state) {
+                timed_out.push(result.id.clone());
+            }
+        }
+    }
+    timed_out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +198,34 @@ mod tests {
                 ("j-D", StopOutcome::NotSent),
             ]
         );
+    }
+
+    #[test]
+    fn after_the_wait_only_clusters_not_yet_gone_are_timed_out() {
+        let result = |id: &str, outcome| StopResult {
+            id: id.into(),
+            outcome,
+            message: None,
+            final_state: None,
+        };
+        let mut results = vec![
+            result("j-A", StopOutcome::Terminating),
+            result("j-B", StopOutcome::Terminating),
+            result("j-C", StopOutcome::AlreadyTerminating),
+            result("j-D", StopOutcome::Failed),
+        ];
+        let states: BTreeMap<String, String> = [
+            ("j-A", "TERMINATED"),
+            ("j-B", "TERMINATING"),
+            ("j-C", "TERMINATED_WITH_ERRORS"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        let timed_out = record_final_states(&mut results, &states, false);
+        assert_eq!(timed_out, ["j-B"]);
+        assert_eq!(results[1].final_state.as_deref(), Some("TERMINATING"));
+        assert_eq!(results[3].final_state, None);
+        assert!(record_final_states(&mut results, &states, true).is_empty());
     }
 }
