@@ -11,6 +11,7 @@ pub mod launch;
 pub mod render;
 pub mod row;
 pub mod settings;
+pub mod stop;
 pub mod types;
 
 use std::io::{IsTerminal, Write};

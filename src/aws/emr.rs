@@ -1,6 +1,9 @@
-//! EMR reads shared by the commands, returned as plain data.
+//! Every EMR call the commands make, behind typed functions returning plain data, and
+//! the one definition of the EMR facts they rely on: the active states, the terminal
+//! states, and the tag names a CYI cluster carries.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use aws_sdk_emr::operation::describe_cluster::DescribeClusterError;
 use aws_sdk_emr::primitives::DateTime as AwsDateTime;
@@ -10,7 +13,7 @@ use futures_util::stream::{self, StreamExt, TryStreamExt};
 use serde::Serialize;
 
 use super::{Aws, aws_error};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// How many independent EMR reads run at once: enough to hide latency, few enough not
 /// to provoke throttling.
@@ -23,6 +26,33 @@ pub const ACTIVE_STATES: [ClusterState; 4] = [
     ClusterState::Running,
     ClusterState::Waiting,
 ];
+
+/// The tag holding the run's correlation id, added by the launcher after RunJobFlow.
+pub const TAG_CORRELATION_ID: &str = "Correlation_Id";
+/// The tag holding the run's export date (YYYY-MM-DD).
+pub const TAG_EXPORT_DATE: &str = "export_date";
+
+/// TerminateJobFlows accepts at most this many cluster ids per call.
+pub const TERMINATE_MAX_IDS: usize = 10;
+/// How often [`wait_terminated`] asks EMR for the clusters' states.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(5);
+
+/// True for STARTING, BOOTSTRAPPING, RUNNING and WAITING (not TERMINATING: a cluster
+/// on its way out is not counted, listed or targeted as active).
+pub fn is_active_state(state: &str) -> bool {
+    ACTIVE_STATES.iter().any(|s| s.as_str() == state)
+}
+
+/// True once termination has begun: TERMINATING or either terminated state.
+pub fn is_terminating(state: &str) -> bool {
+    state == ClusterState::Terminating.as_str() || is_terminated(state)
+}
+
+/// True once the cluster is gone: TERMINATED or TERMINATED_WITH_ERRORS.
+pub fn is_terminated(state: &str) -> bool {
+    state == ClusterState::Terminated.as_str()
+        || state == ClusterState::TerminatedWithErrors.as_str()
+}
 
 /// One cluster as ListClusters describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -85,7 +115,7 @@ impl ClusterDetail {
     }
 
     pub fn is_active(&self) -> bool {
-        ACTIVE_STATES.iter().any(|s| s.as_str() == self.state)
+        is_active_state(&self.state)
     }
 
     pub fn tag(&self, key: &str) -> Option<&str> {
@@ -162,7 +192,9 @@ fn is_no_such_cluster<R>(err: &aws_sdk_emr::error::SdkError<DescribeClusterError
 }
 
 /// Every active cluster of the account and region, following ListClusters to its last
-/// page (50 clusters a page).
+/// page (50 clusters a page). Only the active states are asked for, and the state of
+/// each answer is checked again: a cluster reported in any other state (TERMINATING
+/// included) is left out.
 pub async fn list_active(aws: &Aws) -> Result<Vec<Cluster>> {
     let mut clusters = Vec::new();
     let mut marker = None;
@@ -178,15 +210,101 @@ pub async fn list_active(aws: &Aws) -> Result<Vec<Cluster>> {
         clusters.extend(page.clusters().iter().map(Cluster::from_summary));
         marker = page.marker;
         if marker.is_none() {
-            return Ok(clusters);
+            return Ok(only_active(clusters));
         }
     }
+}
+
+/// The clusters of a listing whose state is active.
+fn only_active(clusters: Vec<Cluster>) -> Vec<Cluster> {
+    clusters
+        .into_iter()
+        .filter(|c| is_active_state(&c.state))
+        .collect()
 }
 
 /// The clusters whose name is exactly `name` (a substring is not enough: `legacyimport`
 /// is not a `cyi` cluster).
 pub fn named<'a>(clusters: &'a [Cluster], name: &str) -> Vec<&'a Cluster> {
     clusters.iter().filter(|c| c.name == name).collect()
+}
+
+/// SetTerminationProtection for one cluster.
+pub async fn set_termination_protection(aws: &Aws, id: &str, protected: bool) -> Result<()> {
+    aws.emr
+        .set_termination_protection()
+        .job_flow_ids(id)
+        .termination_protected(protected)
+        .send()
+        .await
+        .map_err(|e| aws_error("emr:SetTerminationProtection", e))?;
+    Ok(())
+}
+
+/// One TerminateJobFlows call for at most [`TERMINATE_MAX_IDS`] ids. EMR answers at
+/// once; the clusters go TERMINATING, then TERMINATED minutes later.
+pub async fn terminate(aws: &Aws, ids: &[String]) -> Result<()> {
+    if ids.len() > TERMINATE_MAX_IDS {
+        return Err(Error::Failed(format!(
+            "emr:TerminateJobFlows takes at most {TERMINATE_MAX_IDS} cluster ids, not {}",
+            ids.len()
+        )));
+    }
+    aws.emr
+        .terminate_job_flows()
+        .set_job_flow_ids(Some(ids.to_vec()))
+        .send()
+        .await
+        .map_err(|e| aws_error("emr:TerminateJobFlows", e))?;
+    Ok(())
+}
+
+/// What one round of [`wait_terminated`] saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitTick {
+    pub terminated: usize,
+    pub total: usize,
+    pub elapsed: Duration,
+    pub timeout: Duration,
+    /// No further round follows (all terminated, or the time is up).
+    pub last: bool,
+}
+
+/// Polls DescribeCluster every [`POLL_INTERVAL`] until every cluster in `ids` is
+/// TERMINATED or TERMINATED_WITH_ERRORS, or `timeout` has passed. The last state seen
+/// of each is kept in `states` (owned by the caller, so it survives the wait being
+/// dropped at Ctrl-C); `tick` is told of each round.
+pub async fn wait_terminated(
+    aws: &Aws,
+    ids: &[String],
+    timeout: Duration,
+    states: &mut BTreeMap<String, String>,
+    mut tick: impl FnMut(WaitTick) -> Result<()>,
+) -> Result<()> {
+    let started = Instant::now();
+    let mut pending: Vec<String> = ids.to_vec();
+    loop {
+        let described = describe_many(aws, &pending).await?;
+        for (id, detail) in pending.iter().zip(described) {
+            if let Some(d) = detail {
+                states.insert(id.clone(), d.state);
+            }
+        }
+        pending.retain(|id| !states.get(id).is_some_and(|s| is_terminated(s)));
+        let elapsed = started.elapsed();
+        let last = pending.is_empty() || elapsed >= timeout;
+        tick(WaitTick {
+            terminated: ids.len() - pending.len(),
+            total: ids.len(),
+            elapsed,
+            timeout,
+            last,
+        })?;
+        if last {
+            return Ok(());
+        }
+        tokio::time::sleep(POLL_INTERVAL.min(timeout - elapsed)).await;
+    }
 }
 
 #[cfg(test)]
@@ -213,6 +331,52 @@ mod tests {
         ];
         let ids: Vec<_> = named(&all, "cyi").iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, ["j-1", "j-5"]);
+    }
+
+    #[test]
+    fn a_listing_keeps_only_the_active_states() {
+        let listed: Vec<Cluster> = [
+            "STARTING",
+            "BOOTSTRAPPING",
+            "RUNNING",
+            "WAITING",
+            "TERMINATING",
+            "TERMINATED",
+            "TERMINATED_WITH_ERRORS",
+            "",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, state)| Cluster {
+            state: (*state).to_owned(),
+            ..cluster(&format!("j-{i}"), "cyi")
+        })
+        .collect();
+        let states: Vec<String> = only_active(listed).into_iter().map(|c| c.state).collect();
+        assert_eq!(states, ["STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING"]);
+    }
+
+    #[test]
+    fn one_definition_of_the_state_predicates() {
+        for active in ["STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING"] {
+            assert!(
+                is_active_state(active) && !is_terminating(active),
+                "{active}"
+            );
+        }
+        assert!(!is_active_state("TERMINATING"));
+        assert!(is_terminating("TERMINATING") && !is_terminated("TERMINATING"));
+        for gone in ["TERMINATED", "TERMINATED_WITH_ERRORS"] {
+            assert!(is_terminated(gone) && is_terminating(gone) && !is_active_state(gone));
+        }
+        assert!(!is_active_state("waiting"), "EMR states are upper case");
+    }
+
+    #[test]
+    fn tag_names_are_the_launchers() {
+        assert_eq!(TAG_CORRELATION_ID, "Correlation_Id");
+        assert_eq!(TAG_EXPORT_DATE, "export_date");
+        assert_eq!(TERMINATE_MAX_IDS, 10);
     }
 }
 

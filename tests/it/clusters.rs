@@ -55,7 +55,7 @@ fn lists_exactly_the_active_cyi_clusters() {
     for id in others.iter().chain([&finished]) {
         assert!(!table.contains(id.as_str()), "{id} listed in\n{table}");
     }
-    assert!(table.contains("2 active 'cyi' cluster(s)"), "{table}");
+    assert!(table.contains("2 active 'cyi' clusters"), "{table}");
 }
 
 #[test]
@@ -83,6 +83,28 @@ fn follows_every_page_with_the_fewest_calls() {
         calls[1].params["Marker"].is_string(),
         "second page asked with the marker"
     );
+}
+
+#[test]
+fn one_cluster_is_counted_in_the_singular_and_only_active_states_are_asked_for() {
+    let sandbox = Sandbox::start();
+    sandbox.launch_cluster("cyi", &[]);
+    sandbox.clear_calls();
+    let out = sandbox.cyi().arg("clusters").assert().success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("1 active 'cyi' cluster in default (eu-west-2)."),
+        "{text}"
+    );
+    let calls = sandbox.calls_of("ListClusters");
+    let mut states: Vec<&str> = calls[0].params["ClusterStates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    states.sort_unstable();
+    assert_eq!(states, ["BOOTSTRAPPING", "RUNNING", "STARTING", "WAITING"]);
 }
 
 #[test]

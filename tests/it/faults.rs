@@ -526,10 +526,7 @@ fn ctrl_c_between_batches_reports_exactly_what_was_sent() {
         )),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("10 of 11 cluster(s) terminating"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("10 of 11 clusters terminating"), "{stderr}");
     record_figure("ctrl-c-batches", json!({"runs": 1, "reported_exactly": 1}));
 }
 
