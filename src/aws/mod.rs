@@ -4,6 +4,8 @@
 
 pub mod dynamodb;
 pub mod emr;
+pub mod s3;
+pub mod secrets;
 mod trace;
 
 use std::error::Error as StdError;

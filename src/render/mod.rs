@@ -3,6 +3,9 @@
 //! stdout carries the result (a table, or one JSON document with `--output json`);
 //! stderr carries messages, plans shown before a JSON result, and prompts.
 
+pub mod launch;
+pub mod status;
+
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
