@@ -18,6 +18,7 @@ pub mod secrets;
 pub mod source;
 pub mod status;
 pub mod to_sdk;
+pub mod values;
 pub mod wait;
 
 use crate::types::Day;
