@@ -116,12 +116,12 @@ pub async fn run(
     }
     let action = if args.fresh {
         format!(
-            "clear the row of {correlation_id:?} and launch cluster '{}' for {}",
+            "Clear the row of {correlation_id:?} and launch cluster '{}' for {}",
             settings.cluster_name, decision.export_date
         )
     } else {
         format!(
-            "resume {correlation_id:?}: launch cluster '{}' for {}",
+            "Launch cluster '{}' for {} to resume {correlation_id:?}",
             settings.cluster_name, decision.export_date
         )
     };

@@ -50,7 +50,7 @@ pub async fn run(
     confirm::confirm(
         settings,
         &format!(
-            "launch cluster '{}' for {}",
+            "Launch cluster '{}' for {}",
             settings.cluster_name, prepared.inputs.run.export_date
         ),
     )?;

@@ -10,7 +10,7 @@ use crate::aws::Aws;
 use crate::aws::dynamodb::{self, Item};
 use crate::aws::emr::{self, ClusterDetail};
 use crate::cli::StatusArgs;
-use crate::error::Result;
+use crate::error::{EXIT_FAILED, Result};
 use crate::launch::status::{EnvironmentReport, RunReport, failed_step, next_step, overview};
 use crate::render::{self, Ui};
 use crate::row::RowView;
@@ -69,7 +69,13 @@ async fn one_run(
         steps,
         next,
     };
-    let code = ExitCode::SUCCESS;
+    // For scripts: an id that names nothing (no row, no cluster) is a failure; the
+    // screen still says how such a run starts.
+    let code = if report.row.is_none() && report.cluster.is_none() {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    };
     if ui.json() {
         ui.document(&report)?;
     } else {

@@ -29,6 +29,7 @@ pub fn next_step(
 ) -> Next {
     let id = shell_word(correlation_id);
     let resume = format!("cyi restart --correlation-id {id}");
+    let start = format!("cyi start-cluster --export-date YYYY-MM-DD --correlation-id {id}");
     let fresh = format!("cyi restart --correlation-id {id} --fresh");
     let active = cluster.filter(|c| c.is_active());
     let stop = active.map(|c| format!("cyi stop-clusters --cluster-id {}", c.id));
@@ -39,10 +40,10 @@ pub fn next_step(
     match (status, active) {
         (None, None) => Next {
             action: "start",
-            text: "no state row and no active cluster: this run has not started (or its row was cleared)".into(),
-            commands: vec![format!(
-                "cyi start-cluster --export-date YYYY-MM-DD --correlation-id {id}"
-            )],
+            text: format!(
+                "no state row and no active cluster: this run has not started (or its row was cleared); start it with `{start}`"
+            ),
+            commands: vec![start],
         },
         (None | Some(IN_PROGRESS), Some(c)) => Next {
             action: "wait",
@@ -305,6 +306,11 @@ mod tests {
         let next = next_step("r", None, None);
         assert_eq!(next.action, "start");
         assert!(next.commands[0].starts_with("cyi start-cluster"));
+        assert!(
+            next.text.ends_with(&format!("`{}`", next.commands[0])),
+            "{}",
+            next.text
+        );
     }
 
     #[test]

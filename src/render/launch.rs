@@ -179,12 +179,19 @@ fn instances_summary(request: &RunJobFlow) -> String {
     parts.join("\n")
 }
 
-/// After RunJobFlow: the cluster id and its ARN.
+/// After RunJobFlow: the cluster id and how to follow the run. No ARN: EMR (or a
+/// sandbox) may answer with one whose region is not the environment's.
 pub fn launched(ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
     ui.say(&format!(
-        "Launched cluster {} ({})",
-        report.cluster_id.as_deref().unwrap_or_default(),
-        report.cluster_arn.as_deref().unwrap_or("no ARN returned")
+        "Launched cluster {} in {} ({}, account {}).",
+        report.cluster_id.as_deref().unwrap_or("(no id returned)"),
+        report.environment,
+        report.region,
+        report.account
+    ))?;
+    ui.say(&format!(
+        "Follow it with: {}",
+        follow_command(report.correlation_id)
     ))
 }
 

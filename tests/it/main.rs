@@ -17,5 +17,7 @@ mod races;
 mod restart;
 mod secrets;
 mod start_cluster;
+mod start_cluster_checks;
+mod start_cluster_launch;
 mod status;
 mod stop_clusters;
