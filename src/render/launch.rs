@@ -21,7 +21,7 @@ pub fn plan(ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
         report.cluster_name, report.environment, report.account, report.region
     ))?;
     let mut facts = PlanLines::default();
-    facts.add_row(["correlation id", report.correlation_id]);
+    facts.add_row(["correlation id", &display_text(report.correlation_id)]);
     let dates = match (&report.start_date, report.backfill_days) {
         (Some(start), Some(days)) => format!(
             "{start} to {} (backfill of {days} day{})",
@@ -31,9 +31,15 @@ pub fn plan(ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
         _ => report.export_date.clone(),
     };
     facts.add_row(["dates", &dates]);
-    facts.add_row(["input", &report.input]);
-    facts.add_row(["cluster config", &report.cluster_config]);
-    facts.add_row(["release", request.release_label.as_deref().unwrap_or("-")]);
+    facts.add_row(["input", &display_text(&report.input)]);
+    facts.add_row(["cluster config", &display_text(&report.cluster_config)]);
+    facts.add_row([
+        "release",
+        &request
+            .release_label
+            .as_deref()
+            .map_or("-".into(), display_text),
+    ]);
     facts.add_row(["instances", &instances_summary(request)]);
     let bootstrap: Vec<String> = request
         .bootstrap_actions
@@ -46,7 +52,7 @@ pub fn plan(ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
                 script.and_then(|s| s.path.clone()).unwrap_or_default(),
             ];
             line.extend(script.and_then(|s| s.args.clone()).unwrap_or_default());
-            line.join(" ")
+            display_text(&line.join(" "))
         })
         .collect();
     facts.add_row(["bootstrap actions", &lines_or_none(&bootstrap)]);
@@ -57,7 +63,7 @@ pub fn plan(ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
         .enumerate()
         .map(|(i, s)| {
             let jar = s.hadoop_jar_step.as_ref();
-            format!(
+            display_text(&format!(
                 "{}. {} [{}] {} {}",
                 i + 1,
                 s.name.as_deref().unwrap_or(""),
@@ -66,7 +72,7 @@ pub fn plan(ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
                 jar.and_then(|j| j.args.as_ref())
                     .map(|a| a.join(" "))
                     .unwrap_or_default()
-            )
+            ))
         })
         .collect();
     facts.add_row(["steps", &lines_or_none(&steps)]);
@@ -75,11 +81,11 @@ pub fn plan(ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
         .iter()
         .flatten()
         .map(|t| {
-            format!(
+            display_text(&format!(
                 "{}={}",
                 t.key.as_deref().unwrap_or(""),
                 t.value.as_deref().unwrap_or("")
-            )
+            ))
         })
         .collect();
     facts.add_row(["tags", &tags.join(", ")]);
@@ -92,7 +98,7 @@ pub fn plan(ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
             Outcome::Failed => "FAILED",
             Outcome::Forced => "failed (--force)",
         };
-        checks.add_row([check.name, outcome, &check.detail]);
+        checks.add_row([check.name, outcome, &display_text(&check.detail)]);
     }
     ui.table(&checks)
 }
@@ -176,7 +182,11 @@ fn instances_summary(request: &RunJobFlow) -> String {
     if !subnets.is_empty() {
         parts.push(format!("subnets {}", subnets.join(", ")));
     }
-    parts.join("\n")
+    parts
+        .iter()
+        .map(|p| display_text(p))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// After RunJobFlow: the cluster id and how to follow the run. No ARN: EMR (or a
@@ -281,5 +291,79 @@ impl WaitProgress {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::OutputFormat;
+    use crate::launch::checks::Check;
+
+    fn report<'a>(request: &'a RunJobFlow, checks: &'a [Check]) -> LaunchReport<'a> {
+        LaunchReport {
+            environment: "dev",
+            account: "123456789012",
+            region: "eu-west-2",
+            cluster_name: "cyi",
+            correlation_id: "run 1",
+            export_date: "2021-04-01".into(),
+            start_date: None,
+            backfill_days: None,
+            input: "s3://in/cyi/2021-04-01/".into(),
+            cluster_config: "./cfg".into(),
+            dry_run: false,
+            checks,
+            request,
+            cluster_id: Some("j-1".into()),
+            cluster_arn: Some("arn:aws:elasticmapreduce:us-east-1:1:cluster/j-1".into()),
+            state: None,
+            interrupted: false,
+            restart: None,
+        }
+    }
+
+    fn render(f: impl FnOnce(&mut Ui<'_>) -> Result<()>) -> String {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut ui = Ui {
+            out: &mut out,
+            err: &mut err,
+            format: OutputFormat::Table,
+        };
+        f(&mut ui).unwrap();
+        String::from_utf8(out).unwrap() + &String::from_utf8(err).unwrap()
+    }
+
+    #[test]
+    fn a_value_from_the_config_cannot_forge_a_line_of_the_plan() {
+        let request: RunJobFlow = serde_yaml_ng::from_str(
+            "Steps: [{Name: \"a\\n  tags  Owner=me\", HadoopJarStep: {Jar: j}}]",
+        )
+        .unwrap();
+        let checks = [Check {
+            name: "state row",
+            outcome: Outcome::Warned,
+            detail: "row is FAILED: resumes from step x\ny".into(),
+        }];
+        let text = render(|ui| plan(ui, &report(&request, &checks)));
+        assert!(
+            text.contains(r#""1. a\n  tags  Owner=me [-] j ""#),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#""row is FAILED: resumes from step x\ny""#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_launch_message_gives_the_follow_up_and_no_arn() {
+        let request = RunJobFlow::default();
+        let text = render(|ui| launched(ui, &report(&request, &[])));
+        assert_eq!(
+            text,
+            "Launched cluster j-1 in dev (eu-west-2, account 123456789012).\n\
+             Follow it with: cyi status --correlation-id 'run 1'\n"
+        );
     }
 }

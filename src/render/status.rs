@@ -29,16 +29,22 @@ pub fn run(ui: &mut Ui<'_>, report: &RunReport<'_>, item: Option<&Item>) -> Resu
         Some(c) => {
             let mut lines = table(["CLUSTER", ""]);
             let time = |t: Option<DateTime<Utc>>| t.map(time).unwrap_or("-".into());
-            lines.add_row(["id".into(), c.id.clone()]);
-            lines.add_row(["state".into(), c.state.clone()]);
+            lines.add_row(["id".into(), display_text(&c.id)]);
+            lines.add_row(["state".into(), display_text(&c.state)]);
             lines.add_row([
                 "state reason".into(),
-                c.state_change_reason.clone().unwrap_or("-".into()),
+                c.state_change_reason
+                    .as_deref()
+                    .map_or("-".into(), display_text),
             ]);
             lines.add_row(["created".into(), time(c.created)]);
             lines.add_row(["ready".into(), time(c.ready)]);
             lines.add_row(["ended".into(), time(c.ended)]);
-            let tags: Vec<String> = c.tags.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let tags: Vec<String> = c
+                .tags
+                .iter()
+                .map(|(k, v)| display_text(&format!("{k}={v}")))
+                .collect();
             lines.add_row(["tags".into(), tags.join(", ")]);
             ui.say("")?;
             ui.table(&lines)?;
@@ -48,11 +54,11 @@ pub fn run(ui: &mut Ui<'_>, report: &RunReport<'_>, item: Option<&Item>) -> Resu
                 let mut steps = table(["STEP", "STATE", "STARTED", "ENDED", "FAILURE"]);
                 for s in &report.steps {
                     steps.add_row([
-                        s.name.clone(),
-                        s.state.clone(),
+                        display_text(&s.name),
+                        display_text(&s.state),
                         time(s.started),
                         time(s.ended),
-                        s.failure.clone().unwrap_or_default(),
+                        s.failure.as_deref().map(display_text).unwrap_or_default(),
                     ]);
                 }
                 ui.say("")?;
@@ -64,7 +70,7 @@ pub fn run(ui: &mut Ui<'_>, report: &RunReport<'_>, item: Option<&Item>) -> Resu
     if let Some(step) = &report.failed_step {
         ui.say(&format!("Failed step: {}", display_text(step)))?;
     }
-    ui.say(&format!("Next: {}", report.next.text))
+    ui.say(&format!("Next: {}", display_text(&report.next.text)))
 }
 
 /// The environment: active clusters and unfinished rows, as of `now`.
@@ -87,11 +93,11 @@ pub fn environment(
         let mut table = table(["ID", "STATE", "AGE", "CORRELATION_ID", "ROW"]);
         for c in &report.clusters {
             table.add_row([
-                c.id.clone(),
-                c.state.clone(),
+                display_text(&c.id),
+                display_text(&c.state),
                 c.created.map(|t| age(t, now)).unwrap_or_default(),
                 c.correlation_id.as_deref().map_or("-".into(), display_text),
-                c.row_status.clone().unwrap_or("-".into()),
+                c.row_status.as_deref().map_or("-".into(), display_text),
             ]);
         }
         ui.table(&table)?;
@@ -118,7 +124,7 @@ pub fn environment(
         ]);
         for line in &report.rows {
             let mut cells = line.row.cells();
-            cells.push(line.note.clone());
+            cells.push(display_text(&line.note));
             table.add_row(cells);
         }
         ui.table(&table)?;
