@@ -285,3 +285,19 @@ fn ctrl_c_while_waiting_names_the_cluster_and_how_to_follow_it() {
     );
     ctrl_c_while_waiting(&sandbox, &[&world.password], &args);
 }
+
+#[test]
+fn wait_on_a_terminal_ends_with_the_state_it_reached() {
+    let sandbox = Sandbox::start();
+    world(&sandbox);
+    let flags = run_flags();
+    let args = command_args(
+        &["start-cluster", "--export-date", EXPORT_DATE],
+        &flags,
+        &["--wait"],
+    );
+    let mut session = crate::support::pty::spawn(&sandbox, &args);
+    session.exp_string("Launched cluster j-").unwrap();
+    session.exp_string(": WAITING after ").unwrap();
+    assert_eq!(crate::support::pty::exit_code(session), 0);
+}
