@@ -4,6 +4,9 @@
 
 pub mod dynamodb;
 pub mod emr;
+pub mod launch_lock;
+pub mod s3;
+pub mod secrets;
 mod trace;
 
 use std::error::Error as StdError;

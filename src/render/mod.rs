@@ -4,6 +4,8 @@
 //! stderr carries messages, plans shown before a JSON result, and prompts.
 
 pub mod clusters;
+pub mod launch;
+pub mod status;
 pub mod stop;
 
 use std::io::Write;

@@ -21,5 +21,7 @@ mod sandbox_script;
 mod secrets;
 mod snapshots;
 mod start_cluster;
+mod start_cluster_checks;
+mod start_cluster_launch;
 mod status;
 mod stop_clusters;
