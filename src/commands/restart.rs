@@ -5,15 +5,15 @@
 
 use std::process::ExitCode;
 
-use crate::archive;
 use crate::aws::Aws;
 use crate::aws::dynamodb::{self, Item};
 use crate::cli::{RestartArgs, StartClusterArgs};
-use crate::commands::clear_row;
 use crate::commands::start_cluster::{self, RestartInfo};
 use crate::confirm;
 use crate::error::{Error, Result};
 use crate::render::{Ui, shell_word};
+use crate::row::archive;
+use crate::row::clear as clear_row;
 use crate::settings::Settings;
 use crate::types::Day;
 

@@ -3,6 +3,8 @@
 //! stdout carries the result (a table, or one JSON document with `--output json`);
 //! stderr carries messages, plans shown before a JSON result, and prompts.
 
+pub mod row;
+
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
