@@ -10,7 +10,7 @@ use crate::cli::RowsArgs;
 use crate::error::Result;
 use crate::render::Ui;
 use crate::render::row::rows_table;
-use crate::row::{RowView, newest_first};
+use crate::row::{RowStatus, RowView, newest_first};
 use crate::settings::Settings;
 
 /// The JSON document of `cyi rows --output json`.
@@ -35,9 +35,16 @@ pub async fn run(
         .as_ref()
         .map_or(settings.data_product.as_str(), |d| d.as_str());
     let status = args.status.map(|s| s.as_str());
-    let filter = dynamodb::rows_filter(data_product, status);
+    // Status is compared here, not in the Scan filter, so that a row written as
+    // `in_progress` is listed with the IN_PROGRESS ones.
+    let wanted = status.map(RowStatus::parse);
+    let filter = dynamodb::rows_filter(data_product, None);
     let items = dynamodb::scan_all(aws, &settings.table, &filter).await?;
-    let mut rows: Vec<RowView> = items.iter().map(RowView::of).collect();
+    let mut rows: Vec<RowView> = items
+        .iter()
+        .filter(|item| wanted.is_none() || RowStatus::of(item) == wanted)
+        .map(RowView::of)
+        .collect();
     rows.sort_by(newest_first);
     if ui.json() {
         ui.document(&RowsReport {

@@ -43,7 +43,7 @@ impl RowView {
         let text = |v: &Option<String>| v.as_deref().map(display_text).unwrap_or_default();
         vec![
             display_text(&self.correlation_id),
-            text(&self.status),
+            self.status_cell(),
             text(&self.current_step),
             self.run_id
                 .as_ref()
@@ -52,6 +52,15 @@ impl RowView {
             text(&self.date),
             text(&self.cluster_id),
         ]
+    }
+
+    /// The Status as written, or `unknown "value"` when the pipeline does not write it.
+    pub fn status_cell(&self) -> String {
+        match self.status.as_deref().map(RowStatus::parse) {
+            Some(unknown @ RowStatus::Unknown(_)) => unknown.to_string(),
+            Some(_) => self.status.as_deref().map(display_text).unwrap_or_default(),
+            None => String::new(),
+        }
     }
 
     pub fn of(item: &Item) -> RowView {
@@ -248,6 +257,20 @@ mod tests {
             order,
             ["run10", "ttl-late", "run2", "old", "no-date", "none"]
         );
+    }
+
+    #[test]
+    fn an_unknown_status_is_shown_as_such_and_known_ones_as_written() {
+        let cell = |status: &str| {
+            let mut item = dynamodb::key("c", "CYI");
+            item.insert("Status".into(), AttributeValue::S(status.into()));
+            RowView::of(&item).status_cell()
+        };
+        assert_eq!(cell("FAILED"), "FAILED");
+        assert_eq!(cell("in_progress"), "in_progress");
+        assert_eq!(cell("DONE"), "unknown \"DONE\"");
+        assert_eq!(cell("FAILED\u{1b}[2J"), "unknown \"FAILED\\u{1b}[2J\"");
+        assert_eq!(RowView::of(&dynamodb::key("c", "CYI")).status_cell(), "");
     }
 
     #[test]

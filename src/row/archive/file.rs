@@ -64,7 +64,9 @@ pub fn append(path: &Path, record: &Record) -> Result<()> {
         .append(true)
         .open(path)
         .map_err(place)?;
-    file.lock().map_err(place)?;
+    // Where the file system has no locks (some network mounts) the record is still
+    // written on a line of its own; only the clean-up of a failed write needs the lock.
+    let locked = file.lock().is_ok();
     let start = file.metadata().map_err(place)?.len();
     if start > 0 && !ends_in_newline(&mut file, start).map_err(place)? {
         line.insert(0, '\n');
@@ -74,8 +76,11 @@ pub fn append(path: &Path, record: &Record) -> Result<()> {
         .and_then(|()| file.sync_all())
     {
         // Best effort: the lock keeps other cyi runs out, so everything past `start`
-        // is this call's partial line.
-        let _ = file.set_len(start).and_then(|()| file.sync_all());
+        // is this call's partial line. Without it, the partial line stays, alone on
+        // its line, and reads as one damaged line.
+        if locked {
+            let _ = file.set_len(start).and_then(|()| file.sync_all());
+        }
         return Err(place(e));
     }
     let back = read_back(&mut file, start).map_err(place)?;
@@ -231,6 +236,20 @@ mod tests {
         assert_eq!(archive.problems.len(), 1, "{:?}", archive.problems);
         assert_eq!(archive.problems[0].line, 2);
         assert_eq!(archive.entries[1].line, 3);
+    }
+
+    /// A full disk refuses the write: the error comes back, so no delete is sent.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_full_disk_is_an_error() {
+        let full = Path::new("/dev/full");
+        if full.exists() {
+            let err = append(full, &clear("1", "a")).unwrap_err();
+            assert!(
+                err.to_string().contains("cannot write the archive"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

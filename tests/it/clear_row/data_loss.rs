@@ -225,3 +225,32 @@ fn restore_by_correlation_id_finds_an_interrupted_clear_and_says_so() {
     assert!(stdout(&out).contains("pending"), "{}", stdout(&out));
     assert_eq!(sandbox.get_row("run-1", "CYI"), Some(original));
 }
+
+#[test]
+fn rows_filter_statuses_in_any_case_and_show_unknown_ones_as_such() {
+    let sandbox = sandbox_with_table();
+    sandbox.put_row(&row("upper", "CYI", "IN_PROGRESS"));
+    sandbox.put_row(&row("lower", "CYI", "in_progress"));
+    sandbox.put_row(&row("odd", "CYI", "DONE"));
+    sandbox.put_row(&row("failed", "CYI", "FAILED"));
+    let out = sandbox
+        .cyi()
+        .args(["rows", "--status", "IN_PROGRESS", "--output", "json"])
+        .assert()
+        .success();
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let mut ids: Vec<&str> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["correlation_id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["lower", "upper"], "{doc}");
+    let out = sandbox.cyi().args(["rows"]).assert().success();
+    assert!(
+        stdout(&out).contains("unknown \"DONE\""),
+        "{}",
+        stdout(&out)
+    );
+}
