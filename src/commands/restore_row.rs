@@ -14,10 +14,9 @@ use crate::aws::dynamodb::{self, Written};
 use crate::cli::RestoreRowArgs;
 use crate::confirm;
 use crate::error::{Error, Result};
-use crate::render::row::{archive_table, origin_of, restore_entry, target_text};
+use crate::render::row::{RestorePlanView, archive_table, restore_plan};
 use crate::render::{Ui, shell_word};
 use crate::row::archive::{self, Archive, Entry, Outcome, Record};
-use crate::row::item_table;
 use crate::row::restore::{self, Selector, Target};
 use crate::settings::Settings;
 
@@ -175,14 +174,15 @@ pub async fn run(
     let current = dynamodb::get(aws, table, &entry.key).await?;
 
     // Show.
-    restore_entry(ui, entry)?;
-    if let Some(current) = current {
-        ui.say(&format!(
-            "A row with this key exists now in table {table} ({}, {}):",
-            settings.env_name,
-            aws.region()
-        ))?;
-        ui.table(&item_table(&current))?;
+    restore_plan(
+        ui,
+        &RestorePlanView {
+            entry,
+            target,
+            current: current.as_ref(),
+        },
+    )?;
+    if current.is_some() {
         return Err(Error::refused(
             "a row with this key exists now; nothing restored",
             Some(format!(
@@ -191,22 +191,6 @@ pub async fn run(
             )),
         ));
     }
-    if entry.outcome == Outcome::Pending {
-        ui.say("The archive recorded no outcome for this clear (it is pending: interrupted, or its delete was not confirmed); the row is absent now, so it can be put back.")?;
-    }
-    if restore::origin(entry) != target {
-        ui.say(&format!(
-            "--into: the entry came from {}; it goes into {}.",
-            origin_of(entry),
-            target_text(&target)
-        ))?;
-    }
-    ui.say(&format!(
-        "Restoring puts this row back into table {table} ({}, {}, account {}) exactly as archived, only if no row with its key exists.",
-        settings.env_name,
-        aws.region(),
-        identity.account
-    ))?;
     let mut report = RestoreReport {
         environment: &settings.env_name,
         region: aws.region(),
