@@ -217,7 +217,16 @@ pub async fn execute(
                 ))?;
             }
             let outcome = Record::deleted(&entry_id, Utc::now(), removed.as_ref());
-            record_outcome(ui, archive_path, &entry_id, &outcome)?;
+            if !record_outcome(ui, archive_path, &entry_id, &outcome)?
+                && let Some(removed) = removed.as_ref().filter(|r| *r != item)
+            {
+                // The entry holds the row as shown; what was really deleted exists
+                // only here now.
+                ui.note(&format!(
+                    "the row as deleted, in DynamoDB JSON: {}",
+                    dynamodb::item_to_json(removed)
+                ))?;
+            }
             ui.say(&format!(
                 "Cleared. Archived as entry {entry_id}; to put the row back: cyi restore-row --id {entry_id}"
             ))?;
@@ -256,9 +265,10 @@ fn added_attributes(shown: &Item, removed: &Item) -> Vec<String> {
     added
 }
 
-/// Appends the delete's outcome. The row's fate is already sealed, so a failure here is
-/// reported, not fatal: the entry then reads "pending", which `--list` shows.
-fn record_outcome(ui: &mut Ui<'_>, path: &Path, id: &str, outcome: &Record) -> Result<()> {
+/// Appends the delete's outcome; false when it could not be. The row's fate is already
+/// sealed, so a failure here is reported, not fatal: the entry then reads "pending",
+/// which `--list` shows.
+fn record_outcome(ui: &mut Ui<'_>, path: &Path, id: &str, outcome: &Record) -> Result<bool> {
     if let Err(e) = archive::append(path, outcome) {
         ui.note(&format!(
             "warning: {e}; archive entry {id} stays 'pending' although the row was {}",
@@ -268,8 +278,9 @@ fn record_outcome(ui: &mut Ui<'_>, path: &Path, id: &str, outcome: &Record) -> R
                 "not deleted"
             }
         ))?;
+        return Ok(false);
     }
-    Ok(())
+    Ok(true)
 }
 
 #[cfg(test)]

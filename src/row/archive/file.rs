@@ -83,6 +83,13 @@ pub fn append(path: &Path, record: &Record) -> Result<()> {
         }
         return Err(place(e));
     }
+    if start == 0
+        && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+    {
+        // A new file's name must be durable too. Not every platform can sync a
+        // directory; the record itself is already on disk.
+        let _ = File::open(dir).and_then(|d| d.sync_all());
+    }
     let back = read_back(&mut file, start).map_err(place)?;
     if back.as_ref() != Some(record) {
         return Err(Error::Failed(format!(
