@@ -330,6 +330,17 @@ mod tests {
             let err = decide(&row(status, Some("j-ABC")), &found(true), false).unwrap_err();
             assert!(err.to_string().contains("nothing was cleared"), "{err}");
         }
+        let err = decide(&row("Running", Some("j-ABC")), &found(true), false).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the row is \"Running\" and its cluster j-ABC is WAITING"),
+            "{err}"
+        );
+        let plan = decide(&row("Running", Some("j-ABC")), &found(false), false).unwrap();
+        assert!(
+            plan.notes[1].starts_with("The row says \"Running\", but"),
+            "{plan:?}"
+        );
         let err = decide(&row("in_progress", Some("j-ABC")), &found(true), false).unwrap_err();
         assert!(
             err.to_string()

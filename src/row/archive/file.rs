@@ -217,6 +217,10 @@ mod tests {
         let archive = read(&path).unwrap();
         assert!(archive.problems.is_empty());
         assert_eq!(archive.entries[0].correlation_id(), "x\ny \"z\" 日本");
+        // One line per record, each ending in a newline, no blank lines between.
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(text.matches('\n').count(), 2, "{text:?}");
+        assert!(text.ends_with("}\n") && !text.contains("\n\n"), "{text:?}");
         assert!(read(&dir.path().join("absent")).unwrap().entries.is_empty());
         // A directory where the file should be cannot be appended to.
         assert!(append(dir.path(), &Record::outcome("1", at(1), true, None)).is_err());
