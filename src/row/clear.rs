@@ -12,8 +12,8 @@ use crate::aws::dynamodb::{self, Item, Written};
 use crate::aws::emr;
 use crate::aws::{Aws, Identity};
 use crate::error::{Error, Result};
-use crate::render::Ui;
 use crate::render::row::{ClearPlanView, clear_plan};
+use crate::render::{Ui, display_text, shell_word};
 use crate::row::RowStatus;
 use crate::row::archive::{self, Origin, Record};
 use crate::settings::Settings;
@@ -86,14 +86,16 @@ pub fn decide(item: &Item, cluster: &ClusterFact, force: bool) -> Result<ClearDe
             state,
             active: true,
         } => {
+            let (shown, state) = (display_text(id), display_text(state));
             let problem = format!(
-                "the row is {says} and its cluster {id} is {state}: a job is still running on it"
+                "the row is {says} and its cluster {shown} is {state}: a job is still running on it"
             );
             if !force {
                 return Err(Error::refused(
                     format!("{problem}; nothing was cleared"),
                     Some(format!(
-                        "stop it first with `cyi stop-clusters --cluster-id {id}`, or pass --force to clear the row anyway"
+                        "stop it first with `cyi stop-clusters --cluster-id {}`, or pass --force to clear the row anyway",
+                        display_text(&shell_word(id))
                     )),
                 ));
             }
@@ -102,10 +104,13 @@ pub fn decide(item: &Item, cluster: &ClusterFact, force: bool) -> Result<ClearDe
             ));
         }
         ClusterFact::Found { id, state, .. } => decision.notes.push(format!(
-            "The row says {says}, but its cluster {id} is {state}: no job is running on it."
+            "The row says {says}, but its cluster {} is {}: no job is running on it.",
+            display_text(id),
+            display_text(state)
         )),
         ClusterFact::Unknown { id } => decision.notes.push(format!(
-            "The row says {says}, but EMR does not know its cluster {id} in this account and region."
+            "The row says {says}, but EMR does not know its cluster {} in this account and region.",
+            display_text(id)
         )),
         ClusterFact::NotNeeded if status.as_ref().is_some_and(RowStatus::may_be_running) => {
             decision.notes.push(format!(
@@ -259,7 +264,7 @@ fn added_attributes(shown: &Item, removed: &Item) -> Vec<String> {
     let mut added: Vec<String> = removed
         .keys()
         .filter(|k| !shown.contains_key(*k))
-        .map(|k| crate::render::display_text(k))
+        .map(|k| display_text(k))
         .collect();
     added.sort();
     added
@@ -372,6 +377,26 @@ mod tests {
             "{hint}"
         );
         assert!(hint.contains("--force"), "{hint}");
+    }
+
+    #[test]
+    fn values_from_the_row_and_emr_are_shown_escaped() {
+        let id = "j-\u{1b}]52;c;eA==\u{7}";
+        let live = ClusterFact::Found {
+            id: id.into(),
+            state: "WAITING\u{1b}[2J".into(),
+            active: true,
+        };
+        let err = decide(&row("IN_PROGRESS\u{9b}", Some(id)), &live, false).unwrap_err();
+        let text = format!("{err} {}", err.hint().unwrap_or_default());
+        assert!(!text.chars().any(|c| c.is_control()), "{text:?}");
+        let plan = decide(
+            &row("IN_PROGRESS", Some(id)),
+            &ClusterFact::Unknown { id: id.into() },
+            false,
+        )
+        .unwrap();
+        assert!(!plan.notes[0].chars().any(|c| c.is_control()), "{plan:?}");
     }
 
     #[test]

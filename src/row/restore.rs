@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::render::{display_text, shell_word};
 use crate::row::archive::{Archive, Entry, Outcome};
 
 /// How the operator picked the entry.
@@ -101,7 +102,7 @@ pub fn choose<'a>(
             else {
                 let states: Vec<String> = of_key
                     .iter()
-                    .map(|e| format!("entry {} {}", e.id, e.outcome.label()))
+                    .map(|e| format!("entry {} {}", display_text(&e.id), e.outcome.label()))
                     .collect();
                 let mut found = String::new();
                 if !states.is_empty() {
@@ -128,15 +129,15 @@ pub fn choose<'a>(
                 return Err(Error::refused(
                     format!(
                         "the newest readable entry for Correlation_Id {correlation_id:?} is {} (line {}), but {} after it, and may be a newer clear of this row; nothing restored",
-                        entry.id,
+                        display_text(&entry.id),
                         entry.line,
                         unreadable(&later)
                     ),
                     Some(format!(
                         "look at those lines of {}; to restore entry {} all the same: cyi restore-row --id {}",
                         path.display(),
-                        entry.id,
-                        entry.id
+                        display_text(&entry.id),
+                        display_text(&shell_word(&entry.id))
                     )),
                 ));
             }
@@ -146,19 +147,25 @@ pub fn choose<'a>(
     let from = origin(entry);
     if from != target && into != Some(target.spec().as_str()) {
         let place = if entry.environment != target.environment || entry.table != target.table {
-            format!("select its environment: --env {}", entry.environment)
+            format!(
+                "select its environment: --env {}",
+                display_text(&shell_word(&entry.environment))
+            )
         } else if entry.account != target.account {
             "check --profile / AWS_PROFILE and the environment's role_arn".to_owned()
         } else {
-            format!("select its region: --region {}", entry.region)
+            format!(
+                "select its region: --region {}",
+                display_text(&shell_word(&entry.region))
+            )
         };
         return Err(Error::refused(
             format!(
                 "entry {} was cleared from {}, not {}; nothing restored (to restore it there all the same, pass --into {})",
-                entry.id,
-                from.spec(),
-                target.spec(),
-                target.spec()
+                display_text(&entry.id),
+                display_text(&from.spec()),
+                display_text(&target.spec()),
+                shell_word(&target.spec())
             ),
             Some(place),
         ));
@@ -166,8 +173,9 @@ pub fn choose<'a>(
     if let Outcome::NotDeleted(reason) = &entry.outcome {
         return Err(Error::refused(
             format!(
-                "entry {} was never applied (the row was not deleted: {reason}); there is nothing to restore",
-                entry.id
+                "entry {} was never applied (the row was not deleted: {}); there is nothing to restore",
+                display_text(&entry.id),
+                display_text(reason)
             ),
             None,
         ));

@@ -193,7 +193,13 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.what)
+        // `what` can quote the file (an id, an attribute name): shown escaped.
+        write!(
+            f,
+            "line {}: {}",
+            self.line,
+            crate::render::display_text(&self.what)
+        )
     }
 }
 
