@@ -59,7 +59,7 @@ pub fn clear_plan(ui: &mut Ui<'_>, plan: &ClearPlanView<'_>) -> Result<()> {
 }
 
 /// Where an entry came from, as the restore plan names it.
-pub fn origin_of(entry: &Entry) -> String {
+fn origin_of(entry: &Entry) -> String {
     format!(
         "table {} ({}, {}, account {})",
         display_text(&entry.table),
@@ -70,7 +70,7 @@ pub fn origin_of(entry: &Entry) -> String {
 }
 
 /// Where a restore writes, as the restore plan names it.
-pub fn target_text(target: &Target<'_>) -> String {
+fn target_text(target: &Target<'_>) -> String {
     format!(
         "table {} ({}, {}, account {})",
         target.table, target.environment, target.region, target.account
