@@ -254,3 +254,48 @@ fn rows_filter_statuses_in_any_case_and_show_unknown_ones_as_such() {
         stdout(&out)
     );
 }
+
+/// A disk that fills up mid-record (here: a file size limit, with SIGXFSZ ignored so
+/// the write fails with EFBIG): the delete is not sent and the archive is left exactly
+/// as it was, with no partial record.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_that_runs_out_of_space_leaves_no_partial_record_and_no_delete() {
+    let sandbox = sandbox_with_table();
+    sandbox.put_row(&row("run-1", "CYI", "FAILED"));
+    clear(&sandbox, "run-1").success();
+    let mut big = row("run-2", "CYI", "FAILED");
+    big.insert("Padding".into(), s(&"p".repeat(4000)));
+    sandbox.put_row(&big);
+    let before = std::fs::read(sandbox.archive_path()).unwrap();
+    sandbox.clear_calls();
+
+    let cyi = sandbox.cyi_std();
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c")
+        .arg(r#"trap '' XFSZ; ulimit -f "$1"; shift; exec "$@""#)
+        .arg("sh")
+        // Room for the archive as it is plus part of a block: the new record is cut.
+        .arg((before.len().div_ceil(512)).to_string())
+        .arg(cyi.get_program())
+        .args(["clear-row", "--correlation-id", "run-2", "--yes"])
+        .current_dir(sandbox.home());
+    for (name, value) in cyi.get_envs() {
+        match value {
+            Some(value) => cmd.env(name, value),
+            None => cmd.env_remove(name),
+        };
+    }
+    let out = cmd.output().unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("cannot write the archive"), "{text}");
+    assert!(text.contains("nothing was deleted"), "{text}");
+    assert!(sandbox.calls_of("DeleteItem").is_empty());
+    assert_eq!(sandbox.get_row("run-2", "CYI"), Some(big));
+    let after = std::fs::read(sandbox.archive_path()).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&after),
+        String::from_utf8_lossy(&before)
+    );
+}
