@@ -176,6 +176,7 @@ Register-ArgumentCompleter -Native -CommandName 'cyi' -ScriptBlock {
             [CompletionResult]::new('--correlation-id', '--correlation-id', [CompletionResultType]::ParameterName, 'Restore the latest archived deletion of this correlation id (with --list: show only its entries)')
             [CompletionResult]::new('--data-product', '--data-product', [CompletionResultType]::ParameterName, 'The row''s DataProduct [default: the environment''s data_product, CYI]')
             [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Restore this archive entry (its id as `--list` shows it)')
+            [CompletionResult]::new('--into', '--into', [CompletionResultType]::ParameterName, 'Restore into another place than the entry was cleared from, named exactly as ENV/ACCOUNT/REGION/TABLE')
             [CompletionResult]::new('--archive', '--archive', [CompletionResultType]::ParameterName, 'Archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]')

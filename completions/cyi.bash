@@ -479,7 +479,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__restore__subcmd__row)
-            opts="-y -v -h -V --correlation-id --data-product --id --list --archive --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            opts="-y -v -h -V --correlation-id --data-product --id --list --into --archive --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,6 +494,10 @@ _cyi() {
                     return 0
                     ;;
                 --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --into)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

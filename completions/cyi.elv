@@ -167,6 +167,7 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand --correlation-id 'Restore the latest archived deletion of this correlation id (with --list: show only its entries)'
             cand --data-product 'The row''s DataProduct [default: the environment''s data_product, CYI]'
             cand --id 'Restore this archive entry (its id as `--list` shows it)'
+            cand --into 'Restore into another place than the entry was cleared from, named exactly as ENV/ACCOUNT/REGION/TABLE'
             cand --archive 'Archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]'
             cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
             cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'

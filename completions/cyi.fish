@@ -143,6 +143,7 @@ complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -s V -l version -d 'P
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l correlation-id -d 'Restore the latest archived deletion of this correlation id (with --list: show only its entries)' -r
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l data-product -d 'The row\'s DataProduct [default: the environment\'s data_product, CYI]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l id -d 'Restore this archive entry (its id as `--list` shows it)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l into -d 'Restore into another place than the entry was cleared from, named exactly as ENV/ACCOUNT/REGION/TABLE' -r
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l archive -d 'Archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]' -r -F
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F

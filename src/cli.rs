@@ -182,6 +182,10 @@ pub struct RestoreRowArgs {
     #[arg(long)]
     pub list: bool,
 
+    /// Restore into another place than the entry was cleared from, named exactly as ENV/ACCOUNT/REGION/TABLE
+    #[arg(long, value_name = "ENV/ACCOUNT/REGION/TABLE", conflicts_with = "list")]
+    pub into: Option<String>,
+
     /// Archive file [default: $XDG_STATE_HOME/cyi/archive.jsonl, ~/.local/state/cyi/archive.jsonl]
     #[arg(long, value_name = "PATH")]
     pub archive: Option<PathBuf>,

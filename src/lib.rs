@@ -1,6 +1,5 @@
 //! `cyi`: operate the CYI ingestion product on AWS.
 
-pub mod archive;
 pub mod aws;
 pub mod cli;
 pub mod commands;

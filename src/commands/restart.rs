@@ -8,11 +8,9 @@ use std::time::Duration;
 
 use chrono::Utc;
 
-use crate::archive;
 use crate::aws::Aws;
 use crate::aws::dynamodb;
 use crate::cli::RestartArgs;
-use crate::commands::clear_row;
 use crate::confirm;
 use crate::error::{Error, Result};
 use crate::launch::execute::execute;
@@ -21,6 +19,8 @@ use crate::launch::prepare::{StateRowSource, prepare};
 use crate::launch::report::{LaunchReport, RestartInfo};
 use crate::launch::restart;
 use crate::render::{self, Ui, display_text, shell_word};
+use crate::row::archive;
+use crate::row::clear as clear_row;
 use crate::settings::Settings;
 
 pub async fn run(

@@ -5,6 +5,7 @@
 
 pub mod clusters;
 pub mod launch;
+pub mod row;
 pub mod status;
 pub mod stop;
 
