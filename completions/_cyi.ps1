@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'cyi' -ScriptBlock {
             [CompletionResult]::new('rows', 'rows', [CompletionResultType]::ParameterValue, 'List the data product''s state rows, newest first (read-only)')
             [CompletionResult]::new('clusters', 'clusters', [CompletionResultType]::ParameterValue, 'List the environment''s active CYI clusters (read-only)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
+            [CompletionResult]::new('__complete-envs', '__complete-envs', [CompletionResultType]::ParameterValue, 'Print the config file''s environment names, one a line (called by the completions)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -255,6 +256,25 @@ Register-ArgumentCompleter -Native -CommandName 'cyi' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'cyi;__complete-envs' {
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (overrides the environment''s)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS shared-config profile (overrides the environment''s)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)')
+            [CompletionResult]::new('--confirm-env', '--confirm-env', [CompletionResultType]::ParameterName, 'Name the protected environment being changed, in place of typing it at the prompt')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or one JSON document on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (a protected environment also needs --confirm-env)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (a protected environment also needs --confirm-env)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be done and change nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each AWS call on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each AWS call on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'cyi;help' {
             [CompletionResult]::new('start-cluster', 'start-cluster', [CompletionResultType]::ParameterValue, 'Launch the CYI cluster for an export date, as the launcher would, after checking the run')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)')
@@ -265,6 +285,7 @@ Register-ArgumentCompleter -Native -CommandName 'cyi' -ScriptBlock {
             [CompletionResult]::new('rows', 'rows', [CompletionResultType]::ParameterValue, 'List the data product''s state rows, newest first (read-only)')
             [CompletionResult]::new('clusters', 'clusters', [CompletionResultType]::ParameterValue, 'List the environment''s active CYI clusters (read-only)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions')
+            [CompletionResult]::new('__complete-envs', '__complete-envs', [CompletionResultType]::ParameterValue, 'Print the config file''s environment names, one a line (called by the completions)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -293,6 +314,9 @@ Register-ArgumentCompleter -Native -CommandName 'cyi' -ScriptBlock {
             break
         }
         'cyi;help;completions' {
+            break
+        }
+        'cyi;help;__complete-envs' {
             break
         }
         'cyi;help;help' {

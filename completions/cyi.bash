@@ -16,6 +16,9 @@ _cyi() {
             ",$1")
                 cmd="cyi"
                 ;;
+            cyi,__complete-envs)
+                cmd="cyi__subcmd____complete__subcmd__envs"
+                ;;
             cyi,clear-row)
                 cmd="cyi__subcmd__clear__subcmd__row"
                 ;;
@@ -45,6 +48,9 @@ _cyi() {
                 ;;
             cyi,stop-clusters)
                 cmd="cyi__subcmd__stop__subcmd__clusters"
+                ;;
+            cyi__subcmd__help,__complete-envs)
+                cmd="cyi__subcmd__help__subcmd____complete__subcmd__envs"
                 ;;
             cyi__subcmd__help,clear-row)
                 cmd="cyi__subcmd__help__subcmd__clear__subcmd__row"
@@ -83,8 +89,50 @@ _cyi() {
 
     case "${cmd}" in
         cyi)
-            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help"
+            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version start-cluster status restart stop-clusters clear-row restore-row rows clusters completions __complete-envs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confirm-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cyi__subcmd____complete__subcmd__envs)
+            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -263,8 +311,22 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__help)
-            opts="start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help"
+            opts="start-cluster status restart stop-clusters clear-row restore-row rows clusters completions __complete-envs help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cyi__subcmd__help__subcmd____complete__subcmd__envs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -43,6 +43,7 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand rows 'List the data product''s state rows, newest first (read-only)'
             cand clusters 'List the environment''s active CYI clusters (read-only)'
             cand completions 'Print shell completions'
+            cand __complete-envs 'Print the config file''s environment names, one a line (called by the completions)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cyi;start-cluster'= {
@@ -242,6 +243,24 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cyi;__complete-envs'= {
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cyi;help'= {
             cand start-cluster 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
             cand status 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
@@ -252,6 +271,7 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand rows 'List the data product''s state rows, newest first (read-only)'
             cand clusters 'List the environment''s active CYI clusters (read-only)'
             cand completions 'Print shell completions'
+            cand __complete-envs 'Print the config file''s environment names, one a line (called by the completions)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cyi;help;start-cluster'= {
@@ -271,6 +291,8 @@ set edit:completion:arg-completer[cyi] = {|@words|
         &'cyi;help;clusters'= {
         }
         &'cyi;help;completions'= {
+        }
+        &'cyi;help;__complete-envs'= {
         }
         &'cyi;help;help'= {
         }

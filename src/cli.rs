@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 
-use crate::settings::ClusterConfigSource;
-use crate::types::{ClusterId, CorrelationId, Day, Identifier};
+use crate::types::{ClusterConfigSource, ClusterId, CorrelationId, Day, Identifier};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -101,6 +100,10 @@ pub enum Command {
 
     /// Print shell completions
     Completions(CompletionsArgs),
+
+    /// Print the config file's environment names, one a line (called by the completions)
+    #[command(name = "__complete-envs", hide = true)]
+    CompleteEnvs,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::Cli;
+use crate::error::{Error, Result};
 
 /// The committed files: (path relative to the crate root, generator).
 pub const COMPLETION_FILES: [(&str, Shell); 5] = [
@@ -18,8 +19,14 @@ pub const COMPLETION_FILES: [(&str, Shell); 5] = [
 ];
 pub const MAN_PAGE: &str = "docs/cyi.1";
 
-pub fn completions(shell: Shell, out: &mut dyn Write) {
-    clap_complete::generate(shell, &mut Cli::command(), "cyi", out);
+/// Generated into memory first: clap_complete panics when its writer fails (a closed
+/// pipe), and a failed write here must be an ordinary I/O error.
+pub fn completions(shell: Shell, out: &mut dyn Write) -> Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "cyi", &mut script);
+    out.write_all(&script)
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("cannot write the completions", e))
 }
 
 pub fn man_page(out: &mut dyn Write) -> std::io::Result<()> {
@@ -41,7 +48,7 @@ mod tests {
             .iter()
             .map(|(path, shell)| {
                 let mut buf = Vec::new();
-                completions(*shell, &mut buf);
+                completions(*shell, &mut buf).unwrap();
                 (*path, buf)
             })
             .collect();

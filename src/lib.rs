@@ -8,6 +8,7 @@ pub mod confirm;
 pub mod error;
 pub mod generation;
 pub mod launch;
+pub mod prompt;
 pub mod render;
 pub mod row;
 pub mod settings;
@@ -16,24 +17,40 @@ pub mod types;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use dialoguer::console::style;
+
 use crate::aws::Aws;
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, OutputFormat};
 use crate::error::{Error, Result};
-use crate::render::Ui;
+use crate::render::{SharedWriter, Ui};
 use crate::settings::Settings;
 
 /// Runs one parsed command line, writing the result to `out` and messages to `err`.
-pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode> {
-    if let Command::Completions(args) = &cli.command {
-        generation::completions(args.shell, out);
-        return Ok(ExitCode::SUCCESS);
+pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Completions(args) => {
+            generation::completions(args.shell, out)?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::CompleteEnvs => {
+            for name in settings::completion_env_names(cli.global.config.as_deref()) {
+                writeln!(out, "{name}").map_err(|e| Error::io("cannot write the output", e))?;
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
     }
-    let settings = Settings::load(&cli.global, std::io::stderr().is_terminal())?;
+    let settings = Settings::load(&cli, std::io::stderr().is_terminal())?;
     dialoguer::console::set_colors_enabled_stderr(settings.color);
     dialoguer::console::set_colors_enabled(settings.color);
+    let mut messages = err.clone();
+    for note in &settings.notes {
+        writeln!(messages, "{} {note}", style("note:").cyan().for_stderr())
+            .map_err(|e| Error::io("cannot write to stderr", e))?;
+    }
     let mut ui = Ui {
         out,
-        err,
+        err: &mut messages,
         format: settings.output,
     };
     // The archive is a local file: listing it needs no region and no credentials.
@@ -47,7 +64,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCod
         .build()
         .map_err(|e| Error::io("cannot start the async runtime", e))?;
     runtime.block_on(async {
-        let aws = Aws::connect(&settings.aws).await?;
+        let aws = Aws::connect(&settings.aws, err).await?;
         match &cli.command {
             Command::Clusters => commands::clusters::run(&settings, &aws, &mut ui).await,
             Command::StopClusters(args) => {
@@ -65,7 +82,38 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCod
             }
             Command::Status(args) => commands::status::run(&settings, &aws, &mut ui, args).await,
             Command::Restart(args) => commands::restart::run(&settings, &aws, &mut ui, args).await,
-            Command::Completions(_) => unreachable!("handled before the runtime starts"),
+            Command::Completions(_) | Command::CompleteEnvs => Ok(ExitCode::SUCCESS),
         }
     })
+}
+
+/// The exit code of a run, printing a failure in the one place that does: the human
+/// line (and hint) on stderr and, with `--output json`, an error document on stdout.
+/// A reader that went away early (`cyi … | head -1`) is not a failure.
+pub fn finish(
+    result: Result<ExitCode>,
+    format: OutputFormat,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> ExitCode {
+    let error = match result {
+        Ok(code) => return code,
+        Err(error) if error.is_broken_pipe() => return ExitCode::SUCCESS,
+        Err(error) => error,
+    };
+    let _ = out.flush();
+    if format == OutputFormat::Json {
+        let _ = render::write_document(out, &error.to_json());
+    }
+    if let Error::Cancelled = error {
+        // Ctrl-C: one plain line, and the cursor back in case anything had hidden it.
+        let _ = dialoguer::console::Term::stderr().show_cursor();
+        let _ = writeln!(err, "{error}");
+        return error.to_exit_code();
+    }
+    let _ = writeln!(err, "{} {error}", style("error:").red().bold().for_stderr());
+    if let Some(hint) = error.hint() {
+        let _ = writeln!(err, "{} {hint}", style("hint:").yellow().for_stderr());
+    }
+    error.to_exit_code()
 }
