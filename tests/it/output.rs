@@ -65,13 +65,8 @@ fn a_closed_stdout_ends_every_command_as_an_open_one_would_never_with_a_panic() 
     let mut runs = 0;
     for args in COMMANDS {
         for json in [false, true] {
-            let args: Vec<&str> = json
-                .then_some(["--output", "json"].as_slice())
-                .unwrap_or_default()
-                .iter()
-                .chain(args.iter())
-                .copied()
-                .collect();
+            let mode: &[&str] = if json { &["--output", "json"] } else { &[] };
+            let args: Vec<&str> = mode.iter().chain(args.iter()).copied().collect();
             let (open_code, open_err) = run(&sandbox, &args, false);
             let (closed_code, closed_err) = run(&sandbox, &args, true);
             for text in [&open_err, &closed_err] {
