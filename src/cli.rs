@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgGroup, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 use crate::types::{ClusterConfigSource, ClusterId, CorrelationId, Day, Identifier};
 
@@ -24,6 +25,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]
     #[arg(long = "env", global = true, value_name = "NAME")]
@@ -100,10 +102,48 @@ pub enum Command {
 
     /// Print shell completions
     Completions(CompletionsArgs),
+}
 
-    /// Print the config file's environment names, one a line (called by the completions)
-    #[command(name = "__complete-envs", hide = true)]
-    CompleteEnvs,
+/// Commands that change nothing: they accept the confirmation flags (scripts pass them
+/// everywhere) but their help does not advertise them.
+pub const READ_ONLY_COMMANDS: [&str; 4] = ["status", "rows", "clusters", "completions"];
+/// The global flags that only matter to a command that changes something.
+pub const CONFIRMATION_FLAGS: [&str; 3] = ["yes", "confirm_env", "dry_run"];
+
+/// The command line as it is parsed, shown and completed: the derive definition, with
+/// the confirmation flags hidden on read-only commands.
+pub fn command() -> clap::Command {
+    shape(Cli::command())
+}
+
+/// [`command`], with `--env` completed by `complete_env` (the completion engine's
+/// view; the names come from the config file, which this module does not read).
+pub fn command_completing_env(complete_env: ArgValueCompleter) -> clap::Command {
+    shape(Cli::command().mut_arg("env", |arg| arg.add(complete_env)))
+}
+
+fn shape(mut cmd: clap::Command) -> clap::Command {
+    // A read-only command gets its own hidden copy of each confirmation flag; clap then
+    // skips it when it copies the global flags into the subcommands, and the copy, being
+    // global too, still hands its value up to `GlobalArgs`.
+    let hidden: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|arg| CONFIRMATION_FLAGS.contains(&arg.get_id().as_str()))
+        .map(|arg| arg.clone().hide(true))
+        .collect();
+    for name in READ_ONLY_COMMANDS {
+        cmd = cmd.mut_subcommand(name, |sub| sub.args(hidden.clone()));
+    }
+    cmd.build();
+    cmd
+}
+
+/// Parses the process's arguments with [`command`]; exits on a usage error or `--help`
+/// as clap does.
+pub fn parse() -> Cli {
+    let mut cmd = command();
+    let matches = cmd.clone().get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.format(&mut cmd).exit())
 }
 
 #[derive(Debug, Args)]
@@ -321,6 +361,54 @@ mod tests {
     #[test]
     fn definition_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+    }
+
+    fn help_of(name: &str) -> String {
+        let mut cmd = command();
+        cmd.find_subcommand_mut(name)
+            .unwrap()
+            .render_long_help()
+            .to_string()
+    }
+
+    #[test]
+    fn own_options_come_before_the_global_ones() {
+        let help = help_of("clear-row");
+        let own = help.find("--correlation-id").unwrap();
+        let heading = help.find("Global options:").unwrap();
+        let env = help.find("--env").unwrap();
+        assert!(own < heading && heading < env, "{help}");
+        assert!(
+            help.contains("--yes") && help.contains("--dry-run"),
+            "{help}"
+        );
+    }
+
+    #[test]
+    fn read_only_commands_do_not_advertise_confirmation_but_accept_it() {
+        for name in READ_ONLY_COMMANDS {
+            let help = help_of(name);
+            for flag in ["--yes", "--confirm-env", "--dry-run"] {
+                assert!(!help.contains(flag), "{name} advertises {flag}:\n{help}");
+            }
+            assert!(help.contains("--env"), "{name}:\n{help}");
+        }
+        for name in [
+            "start-cluster",
+            "restart",
+            "stop-clusters",
+            "clear-row",
+            "restore-row",
+        ] {
+            assert!(help_of(name).contains("--confirm-env"), "{name}");
+        }
+        let matches = command()
+            .try_get_matches_from(["cyi", "rows", "--yes", "--dry-run", "--confirm-env", "dev"])
+            .unwrap();
+        let cli = Cli::from_arg_matches(&matches).unwrap();
+        assert!(cli.global.yes && cli.global.dry_run);
+        assert_eq!(cli.global.confirm_env.as_deref(), Some("dev"));
     }
 
     #[test]

@@ -27,18 +27,9 @@ use crate::settings::Settings;
 
 /// Runs one parsed command line, writing the result to `out` and messages to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode> {
-    match &cli.command {
-        Command::Completions(args) => {
-            generation::completions(args.shell, out)?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        Command::CompleteEnvs => {
-            for name in settings::completion_env_names(cli.global.config.as_deref()) {
-                writeln!(out, "{name}").map_err(|e| Error::io("cannot write the output", e))?;
-            }
-            return Ok(ExitCode::SUCCESS);
-        }
-        _ => {}
+    if let Command::Completions(args) = &cli.command {
+        generation::completions(args.shell, out)?;
+        return Ok(ExitCode::SUCCESS);
     }
     let settings = Settings::load(&cli, std::io::stderr().is_terminal())?;
     dialoguer::console::set_colors_enabled_stderr(settings.color);
@@ -82,7 +73,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode
             }
             Command::Status(args) => commands::status::run(&settings, &aws, &mut ui, args).await,
             Command::Restart(args) => commands::restart::run(&settings, &aws, &mut ui, args).await,
-            Command::Completions(_) | Command::CompleteEnvs => Ok(ExitCode::SUCCESS),
+            Command::Completions(_) => Ok(ExitCode::SUCCESS),
         }
     })
 }

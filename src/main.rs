@@ -1,11 +1,12 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use cyi::render::SharedWriter;
 
 fn main() -> ExitCode {
-    let cli = cyi::cli::Cli::parse();
+    if let Some(code) = cyi::generation::answer_completion_request() {
+        return code;
+    }
+    let cli = cyi::cli::parse();
     let format = cli.global.output;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -114,8 +114,7 @@ impl CommandFlags {
             Command::Status(_)
             | Command::StopClusters(_)
             | Command::Clusters
-            | Command::Completions(_)
-            | Command::CompleteEnvs => CommandFlags::default(),
+            | Command::Completions(_) => CommandFlags::default(),
         }
     }
 }
