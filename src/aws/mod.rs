@@ -4,7 +4,10 @@
 
 pub mod dynamodb;
 pub mod emr;
+mod sts;
 mod trace;
+
+pub use sts::Identity;
 
 use std::error::Error as StdError;
 use std::time::Duration;
@@ -39,13 +42,6 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// One call including its retries: the bound on how long any single call can take.
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Who the credentials belong to (STS GetCallerIdentity).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Identity {
-    pub account: String,
-    pub arn: String,
-}
-
 /// The typed clients of one run, all built from one [`SdkConfig`].
 pub struct Aws {
     pub emr: aws_sdk_emr::Client,
@@ -57,6 +53,7 @@ pub struct Aws {
     /// How long one call may take, its retries included (the environment's
     /// `call_timeout`, else [`OPERATION_TIMEOUT`]).
     call_timeout: Duration,
+    /// Filled by the first [`Aws::identity`] call (aws/sts.rs).
     identity: OnceCell<Identity>,
 }
 
@@ -161,43 +158,6 @@ impl Aws {
     /// How long one call may take, its retries included.
     pub fn call_timeout(&self) -> Duration {
         self.call_timeout
-    }
-
-    /// The caller's account and ARN, fetched once per run.
-    pub async fn identity(&self) -> Result<&Identity> {
-        self.identity
-            .get_or_try_init(|| async {
-                let out = self
-                    .sts
-                    .get_caller_identity()
-                    .send()
-                    .await
-                    .map_err(|e| aws_error("sts:GetCallerIdentity", e))?;
-                Ok(Identity {
-                    account: out.account.unwrap_or_default(),
-                    arn: out.arn.unwrap_or_default(),
-                })
-            })
-            .await
-    }
-
-    /// Refuses to go on when the credentials belong to another account than the
-    /// environment names: the one check that stops a command aimed at production from
-    /// landing in dev (or the reverse) because of a stale profile.
-    pub async fn check_account(&self, expected: Option<&str>, env_name: &str) -> Result<&Identity> {
-        let identity = self.identity().await?;
-        if let Some(expected) = expected
-            && identity.account != expected
-        {
-            return Err(Error::refused(
-                format!(
-                    "the credentials are for account {} ({}), but environment '{env_name}' is account {expected}",
-                    identity.account, identity.arn
-                ),
-                Some("check --profile / AWS_PROFILE and the environment's role_arn".into()),
-            ));
-        }
-        Ok(identity)
     }
 }
 
