@@ -78,6 +78,19 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode
     })
 }
 
+/// A command line that did not parse: clap's message (or `--help`/`--version`) as clap
+/// prints it, and with `--output json` also an error document on stdout.
+pub fn finish_parse_error(error: clap::Error, json: bool, out: &mut dyn Write) -> ExitCode {
+    if error.use_stderr() && json {
+        let rendered = error.render().to_string();
+        let first = rendered.lines().next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        let _ = render::write_document(out, &Error::usage(message).to_json());
+    }
+    let _ = error.print();
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(error::EXIT_USAGE))
+}
+
 /// The exit code of a run, printing a failure in the one place that does: the human
 /// line (and hint) on stderr and, with `--output json`, an error document on stdout.
 /// A reader that went away early (`cyi … | head -1`) is not a failure.

@@ -104,3 +104,33 @@ impl Intercept for Trace {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn lines_go_to_the_writer_it_was_given() {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let log = SharedWriter::new(Buffer(buffer.clone()));
+        let trace = Trace::new("aws_sdk_emr", log.clone());
+        trace.line(format_args!("aws → {}:ListClusters", trace.service));
+        let mut other = log;
+        writeln!(other, "a message").unwrap();
+        let text = String::from_utf8(buffer.lock().unwrap().clone()).unwrap();
+        assert_eq!(text, "aws → emr:ListClusters\na message\n");
+    }
+}

@@ -138,12 +138,20 @@ fn shape(mut cmd: clap::Command) -> clap::Command {
     cmd
 }
 
-/// Parses the process's arguments with [`command`]; exits on a usage error or `--help`
-/// as clap does.
-pub fn parse() -> Cli {
+/// Parses `args` (the program name first) with [`command`]. `--help` and `--version`
+/// come back as errors too, as clap reports them.
+pub fn parse_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, clap::Error> {
     let mut cmd = command();
-    let matches = cmd.clone().get_matches();
-    Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.format(&mut cmd).exit())
+    let matches = cmd.clone().try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches).map_err(|err| err.format(&mut cmd))
+}
+
+/// Whether the raw arguments ask for `--output json`, for reporting a command line that
+/// clap could not parse.
+pub fn wants_json(args: &[std::ffi::OsString]) -> bool {
+    args.windows(2)
+        .any(|pair| pair[0] == "--output" && pair[1] == "json")
+        || args.iter().any(|arg| arg == "--output=json")
 }
 
 #[derive(Debug, Args)]

@@ -322,3 +322,25 @@ fn restart_needs_an_id_and_archive_only_with_fresh() {
     assert_eq!(err.kind(), clap::error::ErrorKind::ValueValidation);
     assert!(parse(&["restart", "--correlation-id", "r", "--timeout", "5"]).is_err());
 }
+
+#[test]
+fn json_is_recognised_in_a_command_line_that_does_not_parse() {
+    let args = |list: &[&str]| -> Vec<std::ffi::OsString> { list.iter().map(Into::into).collect() };
+    assert!(wants_json(&args(&[
+        "cyi", "rows", "--output", "json", "--bad"
+    ])));
+    assert!(wants_json(&args(&[
+        "cyi",
+        "--output=json",
+        "rows",
+        "--status",
+        "DONE"
+    ])));
+    assert!(!wants_json(&args(&[
+        "cyi", "rows", "--output", "table", "json"
+    ])));
+    assert!(!wants_json(&args(&["cyi", "rows"])));
+    let err = parse_from(args(&["cyi", "rows", "--status", "DONE"])).unwrap_err();
+    assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+    assert!(parse_from(args(&["cyi", "rows", "--yes"])).is_ok());
+}

@@ -190,3 +190,25 @@ fn a_dangling_link_at_a_default_config_place_is_an_error_naming_both() {
     assert!(stderr.contains("/nowhere/user.toml"), "{stderr}");
     assert!(sandbox.calls().is_empty(), "{:?}", sandbox.calls());
 }
+
+#[test]
+fn with_output_json_a_command_line_that_does_not_parse_is_an_error_document_too() {
+    let sandbox = Sandbox::start();
+    let (code, doc, stderr) =
+        json_error(&sandbox, &["rows", "--output", "json", "--status", "DONE"]);
+    assert_eq!(code, 2);
+    assert_eq!(doc["error"]["code"], "usage");
+    assert!(
+        doc["error"]["message"].as_str().unwrap().contains("DONE"),
+        "{doc}"
+    );
+    assert!(stderr.contains("error: invalid value 'DONE'"), "{stderr}");
+    // Help is not an error, in any mode.
+    let out = sandbox
+        .cyi()
+        .args(["--output", "json", "rows", "--help"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("List the data product"));
+}
