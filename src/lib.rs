@@ -22,7 +22,7 @@ use dialoguer::console::style;
 use crate::aws::Aws;
 use crate::cli::{Cli, Command, OutputFormat};
 use crate::error::{Error, Result};
-use crate::render::{SharedWriter, Ui};
+use crate::render::{SharedWriter, Ui, Watched};
 use crate::settings::Settings;
 
 /// Runs one parsed command line, writing the result to `out` and messages to `err`.
@@ -92,12 +92,13 @@ pub fn finish_parse_error(error: clap::Error, json: bool, out: &mut dyn Write) -
 }
 
 /// The exit code of a run, printing a failure in the one place that does: the human
-/// line (and hint) on stderr and, with `--output json`, an error document on stdout.
-/// A reader that went away early (`cyi … | head -1`) is not a failure.
-pub fn finish(
+/// line (and hint) on stderr and, with `--output json`, an error document on stdout
+/// unless the command already printed its own document there. A reader that went away
+/// early (`cyi … | head -1`) is not a failure.
+pub fn finish<W: Write>(
     result: Result<ExitCode>,
     format: OutputFormat,
-    out: &mut dyn Write,
+    out: &mut Watched<W>,
     err: &mut dyn Write,
 ) -> ExitCode {
     let error = match result {
@@ -106,7 +107,7 @@ pub fn finish(
         Err(error) => error,
     };
     let _ = out.flush();
-    if format == OutputFormat::Json {
+    if format == OutputFormat::Json && !out.used() {
         let _ = render::write_document(out, &error.to_json());
     }
     if let Error::Cancelled = error {
@@ -120,4 +121,42 @@ pub fn finish(
         let _ = writeln!(err, "{} {hint}", style("hint:").yellow().for_stderr());
     }
     error.to_exit_code()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finished(error: Error, format: OutputFormat, printed: &str) -> (ExitCode, String, String) {
+        let mut out = Watched::new(Vec::new());
+        out.write_all(printed.as_bytes()).unwrap();
+        let mut err = Vec::new();
+        let code = finish(Err(error), format, &mut out, &mut err);
+        let out = String::from_utf8(out.inner_for_test()).unwrap();
+        (code, out, String::from_utf8(err).unwrap())
+    }
+
+    #[test]
+    fn a_json_failure_prints_one_document_and_never_a_second() {
+        let (code, out, err) = finished(Error::usage("bad"), OutputFormat::Json, "");
+        assert_eq!(code, ExitCode::from(2));
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc["error"]["message"], "bad");
+        assert!(err.contains("bad"), "{err}");
+        let (_, out, _) = finished(Error::Declined, OutputFormat::Json, "{\"plan\": 1}\n");
+        assert_eq!(out, "{\"plan\": 1}\n");
+        let (_, out, _) = finished(Error::usage("bad"), OutputFormat::Table, "");
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_closed_pipe_is_success_and_ctrl_c_one_plain_line() {
+        let pipe = Error::io("x", std::io::ErrorKind::BrokenPipe.into());
+        let (code, out, err) = finished(pipe, OutputFormat::Json, "");
+        assert_eq!(code, ExitCode::SUCCESS);
+        assert!(out.is_empty() && err.is_empty());
+        let (code, _, err) = finished(Error::Cancelled, OutputFormat::Table, "");
+        assert_eq!(code, ExitCode::from(130));
+        assert_eq!(err, "cancelled; nothing was changed\n");
+    }
 }

@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use cyi::render::SharedWriter;
+use cyi::render::{SharedWriter, Watched};
 
 fn main() -> ExitCode {
     if let Some(code) = cyi::generation::answer_completion_request() {
@@ -8,7 +8,7 @@ fn main() -> ExitCode {
     }
     let args: Vec<_> = std::env::args_os().collect();
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = Watched::new(stdout.lock());
     let cli = match cyi::cli::parse_from(args.iter().cloned()) {
         Ok(cli) => cli,
         Err(error) => return cyi::finish_parse_error(error, cyi::cli::wants_json(&args), &mut out),

@@ -62,6 +62,40 @@ pub fn write_document<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()
     out.flush().map_err(write_error)
 }
 
+/// stdout, remembering whether anything was written to it: with `--output json`, a
+/// failure after a command already printed its document (a refused plan) must not add
+/// a second one.
+pub struct Watched<W> {
+    inner: W,
+    used: bool,
+}
+
+impl<W: Write> Watched<W> {
+    pub fn new(inner: W) -> Watched<W> {
+        Watched { inner, used: false }
+    }
+
+    pub fn used(&self) -> bool {
+        self.used
+    }
+
+    #[cfg(test)]
+    pub fn inner_for_test(self) -> W {
+        self.inner
+    }
+}
+
+impl<W: Write> Write for Watched<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.used |= !buf.is_empty();
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// The process's stderr, shared between the messages of a command and the
 /// `--verbose` trace that the AWS SDK calls from inside its clients, so that both go
 /// through one writer (and, in tests, into one buffer).
