@@ -83,7 +83,7 @@ fn matching_envs(names: Vec<String>, current: &OsStr) -> Vec<CompletionCandidate
 /// `cyi(1)`: clap's sections, then ENVIRONMENT, FILES, EXIT STATUS and EXAMPLES.
 pub fn man_page(out: &mut dyn Write) -> std::io::Result<()> {
     // No `help` subcommand here: it has no page of its own to point to.
-    let man = clap_mangen::Man::new(cli::command().disable_help_subcommand(true));
+    let man = clap_mangen::Man::new(cli::command_for_docs());
     man.render_title(out)?;
     man.render_name_section(out)?;
     man.render_synopsis_section(out)?;
@@ -96,7 +96,7 @@ pub fn man_page(out: &mut dyn Write) -> std::io::Result<()> {
 
 /// One page per subcommand, named as `cyi(1)` refers to them: (file name, page).
 pub fn subcommand_man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
-    let mut cli = cli::command().disable_help_subcommand(true);
+    let mut cli = cli::command_for_docs();
     cli.build();
     let mut pages = Vec::new();
     for command in cli.get_subcommands().filter(|c| !c.is_hide_set()) {

@@ -116,6 +116,11 @@ pub fn command() -> clap::Command {
     shape(Cli::command())
 }
 
+/// [`command`] without the `help` subcommand, which has no man page of its own.
+pub fn command_for_docs() -> clap::Command {
+    shape(Cli::command().disable_help_subcommand(true))
+}
+
 /// [`command`], with `--env` completed by `complete_env` (the completion engine's
 /// view; the names come from the config file, which this module does not read).
 pub fn command_completing_env(complete_env: ArgValueCompleter) -> clap::Command {
