@@ -83,7 +83,7 @@ _cyi() {
 
     case "${cmd}" in
         cyi)
-            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help"
+            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --mfa-code --no-cache --help --version start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -117,6 +117,10 @@ _cyi() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -125,7 +129,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__clear__subcmd__row)
-            opts="-y -v -h -V --correlation-id --data-product --if-exists --force --archive --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            opts="-y -v -h -V --correlation-id --data-product --if-exists --force --archive --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --mfa-code --no-cache --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -171,6 +175,10 @@ _cyi() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -179,7 +187,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__clusters)
-            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --mfa-code --no-cache --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -211,6 +219,10 @@ _cyi() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -221,7 +233,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__completions)
-            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version bash elvish fish powershell zsh"
+            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --mfa-code --no-cache --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -253,6 +265,10 @@ _cyi() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -417,7 +433,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__restart)
-            opts="-y -v -h -V --correlation-id --fresh --input-bucket --cluster-config --archive --wait --timeout --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            opts="-y -v -h -V --correlation-id --fresh --input-bucket --cluster-config --archive --wait --timeout --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --mfa-code --no-cache --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -471,6 +487,10 @@ _cyi() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -479,7 +499,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__restore__subcmd__row)
-            opts="-y -v -h -V --correlation-id --data-product --id --list --archive --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            opts="-y -v -h -V --correlation-id --data-product --id --list --archive --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --mfa-code --no-cache --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -529,6 +549,10 @@ _cyi() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -537,7 +561,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__rows)
-            opts="-y -v -h -V --data-product --status --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            opts="-y -v -h -V --data-product --status --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --mfa-code --no-cache --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -579,6 +603,10 @@ _cyi() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -587,7 +615,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__start__subcmd__cluster)
-            opts="-y -v -h -V --export-date --correlation-id --start-date --s3-prefix --input-bucket --cluster-config --force --wait --timeout --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            opts="-y -v -h -V --export-date --correlation-id --start-date --s3-prefix --input-bucket --cluster-config --force --wait --timeout --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --mfa-code --no-cache --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -649,6 +677,10 @@ _cyi() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -657,7 +689,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__status)
-            opts="-y -v -h -V --correlation-id --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            opts="-y -v -h -V --correlation-id --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --mfa-code --no-cache --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -695,6 +727,10 @@ _cyi() {
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
                     return 0
                     ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -703,7 +739,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__stop__subcmd__clusters)
-            opts="-y -v -h -V --cluster-id --correlation-id --name-regex --force --wait --timeout --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            opts="-y -v -h -V --cluster-id --correlation-id --name-regex --force --wait --timeout --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --mfa-code --no-cache --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -751,6 +787,10 @@ _cyi() {
                     ;;
                 --output)
                     COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --mfa-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_cyi_global_optspecs
-    string join \n env= config= region= profile= endpoint-url= y/yes confirm-env= dry-run output= v/verbose h/help V/version
+    string join \n env= config= region= profile= endpoint-url= y/yes confirm-env= dry-run output= v/verbose mfa-code= no-cache h/help V/version
 end
 
 function __fish_cyi_needs_command
@@ -32,9 +32,11 @@ complete -c cyi -n "__fish_cyi_needs_command" -l endpoint-url -d 'Send every AWS
 complete -c cyi -n "__fish_cyi_needs_command" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
 complete -c cyi -n "__fish_cyi_needs_command" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
 json\t''"
+complete -c cyi -n "__fish_cyi_needs_command" -l mfa-code -d 'The MFA code for a role that needs one, instead of the prompt [env: CYI_MFA_CODE]' -r
 complete -c cyi -n "__fish_cyi_needs_command" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
 complete -c cyi -n "__fish_cyi_needs_command" -l dry-run -d 'Show what would be done and change nothing'
 complete -c cyi -n "__fish_cyi_needs_command" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_needs_command" -l no-cache -d 'Neither read nor write the role session cache ~/.aws/cli/cache [env: CYI_NO_CACHE]'
 complete -c cyi -n "__fish_cyi_needs_command" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_needs_command" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
@@ -62,11 +64,13 @@ complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l endpoint-url -
 complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
 complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
 json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l mfa-code -d 'The MFA code for a role that needs one, instead of the prompt [env: CYI_MFA_CODE]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l force -d 'Launch even when a check fails (a finished or running run, no input data)'
 complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l wait -d 'After launch, follow the cluster until it is WAITING/RUNNING or has ended'
 complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
 complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l dry-run -d 'Show what would be done and change nothing'
 complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -l no-cache -d 'Neither read nor write the role session cache ~/.aws/cli/cache [env: CYI_NO_CACHE]'
 complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand start-cluster" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand status" -l correlation-id -d 'Show this run: its state row, its cluster, the cluster\'s steps and what to do next' -r
@@ -78,9 +82,11 @@ complete -c cyi -n "__fish_cyi_using_subcommand status" -l endpoint-url -d 'Send
 complete -c cyi -n "__fish_cyi_using_subcommand status" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
 complete -c cyi -n "__fish_cyi_using_subcommand status" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
 json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l mfa-code -d 'The MFA code for a role that needs one, instead of the prompt [env: CYI_MFA_CODE]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand status" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
 complete -c cyi -n "__fish_cyi_using_subcommand status" -l dry-run -d 'Show what would be done and change nothing'
 complete -c cyi -n "__fish_cyi_using_subcommand status" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l no-cache -d 'Neither read nor write the role session cache ~/.aws/cli/cache [env: CYI_NO_CACHE]'
 complete -c cyi -n "__fish_cyi_using_subcommand status" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand status" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand restart" -l correlation-id -d 'The run to restart; its state row gives the export date (`Date`)' -r
@@ -96,11 +102,13 @@ complete -c cyi -n "__fish_cyi_using_subcommand restart" -l endpoint-url -d 'Sen
 complete -c cyi -n "__fish_cyi_using_subcommand restart" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
 complete -c cyi -n "__fish_cyi_using_subcommand restart" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
 json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l mfa-code -d 'The MFA code for a role that needs one, instead of the prompt [env: CYI_MFA_CODE]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand restart" -l fresh -d 'Clear the row first (archived, as clear-row does), so the run begins from the first step'
 complete -c cyi -n "__fish_cyi_using_subcommand restart" -l wait -d 'After launch, follow the cluster until it is WAITING/RUNNING or has ended'
 complete -c cyi -n "__fish_cyi_using_subcommand restart" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
 complete -c cyi -n "__fish_cyi_using_subcommand restart" -l dry-run -d 'Show what would be done and change nothing'
 complete -c cyi -n "__fish_cyi_using_subcommand restart" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand restart" -l no-cache -d 'Neither read nor write the role session cache ~/.aws/cli/cache [env: CYI_NO_CACHE]'
 complete -c cyi -n "__fish_cyi_using_subcommand restart" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand restart" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l cluster-id -d 'Stop only this cluster (repeatable); it must exist, be active and have the environment\'s cluster name' -r
@@ -115,11 +123,13 @@ complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l endpoint-url -
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
 json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l mfa-code -d 'The MFA code for a role that needs one, instead of the prompt [env: CYI_MFA_CODE]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l force -d 'Remove termination protection from protected targets and terminate them too'
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l wait -d 'Wait until every target is TERMINATED (or TERMINATED_WITH_ERRORS)'
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l dry-run -d 'Show what would be done and change nothing'
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -l no-cache -d 'Neither read nor write the role session cache ~/.aws/cli/cache [env: CYI_NO_CACHE]'
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand stop-clusters" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l correlation-id -d 'The run\'s correlation id, exactly as stored (quotes, spaces and unicode are kept)' -r
@@ -133,11 +143,13 @@ complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l endpoint-url -d 'S
 complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
 complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
 json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l mfa-code -d 'The MFA code for a role that needs one, instead of the prompt [env: CYI_MFA_CODE]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l if-exists -d 'Succeed (exit 0) when there is no such row'
 complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l force -d 'Clear even while the row is IN_PROGRESS and its cluster is still active'
 complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
 complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l dry-run -d 'Show what would be done and change nothing'
 complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -l no-cache -d 'Neither read nor write the role session cache ~/.aws/cli/cache [env: CYI_NO_CACHE]'
 complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand clear-row" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l correlation-id -d 'Restore the latest archived deletion of this correlation id (with --list: show only its entries)' -r
@@ -152,10 +164,12 @@ complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l endpoint-url -d 
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
 json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l mfa-code -d 'The MFA code for a role that needs one, instead of the prompt [env: CYI_MFA_CODE]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l list -d 'Show the archive instead of restoring (no AWS call)'
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l dry-run -d 'Show what would be done and change nothing'
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -l no-cache -d 'Neither read nor write the role session cache ~/.aws/cli/cache [env: CYI_NO_CACHE]'
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand restore-row" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -l data-product -d 'The DataProduct whose rows to list [default: the environment\'s data_product, CYI]' -r
@@ -171,9 +185,11 @@ complete -c cyi -n "__fish_cyi_using_subcommand rows" -l endpoint-url -d 'Send e
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
 json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -l mfa-code -d 'The MFA code for a role that needs one, instead of the prompt [env: CYI_MFA_CODE]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -l dry-run -d 'Show what would be done and change nothing'
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand rows" -l no-cache -d 'Neither read nor write the role session cache ~/.aws/cli/cache [env: CYI_NO_CACHE]'
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand rows" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
@@ -184,9 +200,11 @@ complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l endpoint-url -d 'Se
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
 json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l mfa-code -d 'The MFA code for a role that needs one, instead of the prompt [env: CYI_MFA_CODE]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l dry-run -d 'Show what would be done and change nothing'
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand clusters" -l no-cache -d 'Neither read nor write the role session cache ~/.aws/cli/cache [env: CYI_NO_CACHE]'
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand clusters" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
@@ -197,9 +215,11 @@ complete -c cyi -n "__fish_cyi_using_subcommand completions" -l endpoint-url -d 
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
 json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -l mfa-code -d 'The MFA code for a role that needs one, instead of the prompt [env: CYI_MFA_CODE]' -r
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -l dry-run -d 'Show what would be done and change nothing'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand completions" -l no-cache -d 'Neither read nor write the role session cache ~/.aws/cli/cache [env: CYI_NO_CACHE]'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::aws::credentials::MfaCode;
 use crate::cli::{GlobalArgs, OutputFormat};
 use crate::error::{Error, Result};
 
@@ -50,6 +51,8 @@ struct EnvConfig {
     connect_timeout: Option<u64>,
     /// Seconds one AWS call may take, all its retries included.
     call_timeout: Option<u64>,
+    /// The MFA device the environment's `role_arn` demands.
+    mfa_serial: Option<String>,
 }
 
 /// Where the launcher's four YAML files live.
@@ -100,6 +103,12 @@ pub struct AwsSettings {
     /// `None`: the defaults in aws/mod.rs.
     pub connect_timeout: Option<std::time::Duration>,
     pub call_timeout: Option<std::time::Duration>,
+    /// With `role_arn`: the MFA device that role demands.
+    pub mfa_serial: Option<String>,
+    /// `--mfa-code` / `CYI_MFA_CODE`, checked to be 6 digits.
+    pub mfa_code: Option<MfaCode>,
+    /// `--no-cache` / `CYI_NO_CACHE`: no role session cache.
+    pub no_cache: bool,
 }
 
 /// Everything a command needs to know, resolved and validated.
@@ -224,6 +233,21 @@ impl Settings {
                 format!("'{arn}' is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)"),
             ));
         }
+        if env.mfa_serial.is_some() && env.role_arn.is_none() {
+            return Err(in_file(
+                "mfa_serial",
+                "needs role_arn: it names the MFA device of that role".into(),
+            ));
+        }
+        let mfa_code = match global.mfa_code.clone().or_else(|| vars.var("CYI_MFA_CODE")) {
+            Some(code) => Some(MfaCode::parse(&code).map_err(|m| {
+                Error::usage_hint(
+                    format!("--mfa-code / CYI_MFA_CODE {m}"),
+                    "give the 6 digits the MFA device shows now",
+                )
+            })?),
+            None => None,
+        };
         if let Some(account) = &env.account
             && !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
         {
@@ -288,6 +312,12 @@ impl Settings {
                 verbose: global.verbose,
                 connect_timeout: env.connect_timeout.map(std::time::Duration::from_secs),
                 call_timeout: env.call_timeout.map(std::time::Duration::from_secs),
+                mfa_serial: env.mfa_serial,
+                mfa_code,
+                no_cache: global.no_cache
+                    || vars
+                        .var("CYI_NO_CACHE")
+                        .is_some_and(|v| v != "0" && v != "false"),
             },
             table: env.table.unwrap_or_else(|| DEFAULT_TABLE.to_owned()),
             data_product: env

@@ -2,8 +2,11 @@
 //! its typed clients from [`Aws`]. SDK errors become [`Error::Aws`] here, with the
 //! service's error code and message and a hint where the fix is known.
 
+pub mod credentials;
 pub mod dynamodb;
 pub mod emr;
+mod session_cache;
+mod tls;
 mod trace;
 
 use std::error::Error as StdError;
@@ -58,6 +61,8 @@ pub struct Aws {
     pub sts: aws_sdk_sts::Client,
     region: String,
     identity: OnceCell<Identity>,
+    /// The role the credentials are for, when one is assumed (for the plan header).
+    pub assumed_role: Option<credentials::AssumedRole>,
 }
 
 impl Aws {
@@ -66,6 +71,14 @@ impl Aws {
     /// unless a role must be assumed (and even then only when first used).
     pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
         let region = resolve_region(settings).await?;
+        let profiles = credentials::load_profiles(settings).await;
+        let credential_plan = credentials::plan(
+            settings,
+            &profiles,
+            credentials::environment_has_credentials(),
+        )?;
+        let ca_bundle = tls::ca_bundle(std::env::var("AWS_CA_BUNDLE").ok(), &profiles);
+        let http_client = tls::http_client(ca_bundle.as_ref())?;
         let connect_timeout = settings.connect_timeout.unwrap_or(CONNECT_TIMEOUT);
         let call_timeout = settings.call_timeout.unwrap_or(OPERATION_TIMEOUT);
         CALL_TIMEOUT_SECS.store(call_timeout.as_secs(), Ordering::Relaxed);
@@ -75,6 +88,10 @@ impl Aws {
                 .imds_client(quick_imds_client());
             if let Some(profile) = &settings.profile {
                 chain = chain.profile_name(profile);
+            }
+            if let Some(client) = &http_client {
+                let conf = aws_config::provider_config::ProviderConfig::default();
+                chain = chain.configure(conf.with_http_client(client.clone()));
             }
             chain.build().await
         };
@@ -100,9 +117,15 @@ impl Aws {
         if let Some(url) = &settings.endpoint_url {
             loader = loader.endpoint_url(url);
         }
+        if let Some(client) = http_client {
+            loader = loader.http_client(client);
+        }
         let mut config = loader.load().await;
 
-        if let Some(role_arn) = &settings.role_arn {
+        if let Some(role) = &credential_plan.mfa {
+            let provider = credentials::mfa_credentials(role, settings, &config).await?;
+            config = config.into_builder().credentials_provider(provider).build();
+        } else if let Some(role_arn) = &settings.role_arn {
             let provider = AssumeRoleProvider::builder(role_arn)
                 .session_name(session_name())
                 .configure(&config)
@@ -115,11 +138,9 @@ impl Aws {
                 )
                 .build();
         }
-        Ok(Aws::from_config(
-            &config,
-            settings.verbose,
-            region.to_string(),
-        ))
+        let mut aws = Aws::from_config(&config, settings.verbose, region.to_string());
+        aws.assumed_role = credential_plan.assumed_role;
+        Ok(aws)
     }
 
     fn from_config(config: &SdkConfig, verbose: bool, region: String) -> Aws {
@@ -143,6 +164,7 @@ impl Aws {
             sts: client!(aws_sdk_sts),
             region,
             identity: OnceCell::new(),
+            assumed_role: None,
         }
     }
 
