@@ -70,8 +70,9 @@ pub fn http_client(bundle: Option<&CaBundle>) -> Result<Option<SharedHttpClient>
     Ok(Some(client))
 }
 
-/// The bundle's bytes, checked: the HTTPS client would panic on a certificate it cannot
-/// parse, and a bundle without one is surely the wrong file.
+/// The bundle's certificates as PEM, checked: the HTTPS client would panic on one it
+/// cannot parse. As with the system roots, an unusable certificate among good ones is
+/// left out; a bundle without any usable one is surely the wrong file.
 fn read_bundle(bundle: &CaBundle) -> Result<Vec<u8>> {
     let pem = std::fs::read(&bundle.path).map_err(|e| bad_bundle(bundle, &e.to_string()))?;
     let certs = CertificateDer::pem_slice_iter(&pem)
@@ -80,13 +81,22 @@ fn read_bundle(bundle: &CaBundle) -> Result<Vec<u8>> {
     if certs.is_empty() {
         return Err(bad_bundle(bundle, "holds no PEM certificate"));
     }
-    let mut roots = rustls::RootCertStore::empty();
-    for (n, cert) in certs.into_iter().enumerate() {
-        roots
-            .add(cert)
-            .map_err(|e| bad_bundle(bundle, &format!("certificate {} is unusable: {e}", n + 1)))?;
+    let mut usable = String::new();
+    for cert in certs {
+        if rustls::RootCertStore::empty().add(cert.clone()).is_ok() {
+            usable.push_str("-----BEGIN CERTIFICATE-----\n");
+            let encoded = aws_smithy_types::base64::encode(cert.as_ref());
+            for line in encoded.as_bytes().chunks(64) {
+                usable.push_str(&String::from_utf8_lossy(line));
+                usable.push('\n');
+            }
+            usable.push_str("-----END CERTIFICATE-----\n");
+        }
     }
-    Ok(pem)
+    if usable.is_empty() {
+        return Err(bad_bundle(bundle, "none of its certificates can be used"));
+    }
+    Ok(usable.into_bytes())
 }
 
 fn bad_bundle(bundle: &CaBundle, problem: &str) -> Error {
@@ -105,6 +115,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use std::borrow::Cow;
+    use std::path::Path;
 
     use super::*;
     use aws_types::os_shim_internal::{Env, Fs};
@@ -158,6 +169,21 @@ mod tests {
             assert!(text.contains(&path.display().to_string()), "{text}");
             assert!(text.contains("AWS_CA_BUNDLE"), "{text}");
         }
+    }
+
+    #[test]
+    fn the_system_bundle_is_usable() {
+        let system = Path::new("/etc/ssl/certs/ca-certificates.crt");
+        if !system.exists() {
+            return;
+        }
+        let bundle = CaBundle {
+            path: system.to_path_buf(),
+            origin: "AWS_CA_BUNDLE".into(),
+        };
+        let pem = read_bundle(&bundle).unwrap();
+        let count = CertificateDer::pem_slice_iter(&pem).count();
+        assert!(count > 10, "{count} certificates");
     }
 
     #[test]

@@ -260,7 +260,7 @@ impl Drop for Sandbox {
 
 /// A python that can import moto: the one on PATH, or a virtualenv made once (under a
 /// file lock, so parallel test processes do not race) in the target directory.
-fn python() -> PathBuf {
+pub fn python() -> PathBuf {
     static PYTHON: OnceLock<PathBuf> = OnceLock::new();
     PYTHON
         .get_or_init(|| {
