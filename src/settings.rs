@@ -239,15 +239,8 @@ impl Settings {
                 "needs role_arn: it names the MFA device of that role".into(),
             ));
         }
-        let mfa_code = match global.mfa_code.clone().or_else(|| vars.var("CYI_MFA_CODE")) {
-            Some(code) => Some(MfaCode::parse(&code).map_err(|m| {
-                Error::usage_hint(
-                    format!("--mfa-code / CYI_MFA_CODE {m}"),
-                    "give the 6 digits the MFA device shows now",
-                )
-            })?),
-            None => None,
-        };
+        let mfa_code =
+            MfaCode::from_flag_or_var(global.mfa_code.clone(), vars.var("CYI_MFA_CODE"))?;
         if let Some(account) = &env.account
             && !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
         {

@@ -40,6 +40,20 @@ impl MfaCode {
             Err("is not a 6-digit code".into())
         }
     }
+
+    /// `--mfa-code`, else `CYI_MFA_CODE`: checked, and a usage error that does not repeat it.
+    pub fn from_flag_or_var(flag: Option<String>, var: Option<String>) -> Result<Option<MfaCode>> {
+        flag.or(var)
+            .map(|text| {
+                MfaCode::parse(&text).map_err(|problem| {
+                    Error::usage_hint(
+                        format!("--mfa-code / CYI_MFA_CODE {problem}"),
+                        "give the 6 digits the MFA device shows now",
+                    )
+                })
+            })
+            .transpose()
+    }
 }
 
 impl std::fmt::Debug for MfaCode {

@@ -302,7 +302,14 @@ fn a_code_from_the_environment_or_the_flag_needs_no_terminal() {
     let first = out.get_output().clone();
 
     let out = cyi(&sandbox)
-        .args(["--profile", "cyi-prod", "--mfa-code", "445566", "clusters"])
+        .args([
+            "-v",
+            "--profile",
+            "cyi-prod",
+            "--mfa-code",
+            "445566",
+            "clusters",
+        ])
         .assert()
         .success();
     assert_eq!(assume_role_calls(&sandbox)[1]["TokenCode"], "445566");
