@@ -15,7 +15,6 @@ use aws_config::profile::{Profile, ProfileFileCredentialsProvider, ProfileSet};
 use aws_config::provider_config::ProviderConfig;
 use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
-use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use chrono::Utc;
 
 use super::session_cache::{self, AssumeRoleArgs, Session};
@@ -296,7 +295,7 @@ async fn assume_role(role: &MfaRole, code: &MfaCode, base: &SdkConfig) -> Result
         Some(name) => {
             let mut conf = ProviderConfig::without_region().with_region(base.region().cloned());
             if let Some(client) = base.http_client() {
-                conf = conf.with_http_client(SharedHttpClient::clone(&client));
+                conf = conf.with_http_client(client);
             }
             SharedCredentialsProvider::new(
                 ProfileFileCredentialsProvider::builder()

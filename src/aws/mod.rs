@@ -68,7 +68,8 @@ pub struct Aws {
 impl Aws {
     /// Builds the SDK configuration: region, profile, role assumption and endpoint
     /// override, with deliberate retry and timeout settings. Makes no network call
-    /// unless a role must be assumed (and even then only when first used).
+    /// unless a role must be assumed (and even then only when first used), except for a
+    /// role that needs an MFA code: that one is assumed here, once (see `credentials`).
     pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
         let region = resolve_region(settings).await?;
         let profiles = credentials::load_profiles(settings).await;
