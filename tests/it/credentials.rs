@@ -220,6 +220,9 @@ fn an_expired_cache_entry_asks_again() {
     std::fs::write(&file, expired.to_string()).unwrap();
 
     let mut session = cyi_pty(&sandbox, &["--profile", "cyi-prod", "clusters"]);
+    // Something that is not a code is refused at the prompt, which asks again.
+    answer_prompt(&mut session, "24681x");
+    session.exp_string("That is not a 6-digit code.").unwrap();
     answer_prompt(&mut session, "246810");
     assert_eq!(support::pty::exit_code(session), 0);
     let calls = assume_role_calls(&sandbox);
