@@ -2,12 +2,15 @@
 //! its typed clients from [`Aws`]. SDK errors become [`Error::Aws`] here, with the
 //! service's error code and message and a hint where the fix is known.
 
+pub mod credentials;
 pub mod dynamodb;
 pub mod emr;
 pub mod launch_lock;
 pub mod s3;
 pub mod secrets;
+mod session_cache;
 mod sts;
+mod tls;
 mod trace;
 
 pub use sts::Identity;
@@ -58,15 +61,26 @@ pub struct Aws {
     call_timeout: Duration,
     /// Filled by the first [`Aws::identity`] call (aws/sts.rs).
     identity: OnceCell<Identity>,
+    /// The role the credentials are for, when one is assumed (for the plan header).
+    pub assumed_role: Option<credentials::AssumedRole>,
 }
 
 impl Aws {
     /// Builds the SDK configuration: region, profile, role assumption and endpoint
     /// override, with deliberate retry and timeout settings. Makes no network call
-    /// unless a role must be assumed (and even then only when first used). With
-    /// `--verbose`, each call is traced on `log`.
+    /// unless a role must be assumed (and even then only when first used), except for a
+    /// role that needs an MFA code: that one is assumed here, once (see `credentials`).
+    /// With `--verbose`, each call is traced on `log`.
     pub async fn connect(settings: &AwsSettings, log: &SharedWriter) -> Result<Aws> {
         let region = resolve_region(settings).await?;
+        let profiles = credentials::load_profiles(settings).await;
+        let credential_plan = credentials::plan(
+            settings,
+            &profiles,
+            credentials::environment_has_credentials(),
+        )?;
+        let ca_bundle = tls::ca_bundle(std::env::var("AWS_CA_BUNDLE").ok(), &profiles);
+        let http_client = tls::http_client(ca_bundle.as_ref())?;
         let connect_timeout = settings.connect_timeout.unwrap_or(CONNECT_TIMEOUT);
         let call_timeout = settings.call_timeout.unwrap_or(OPERATION_TIMEOUT);
         let credentials = {
@@ -75,6 +89,10 @@ impl Aws {
                 .imds_client(quick_imds_client());
             if let Some(profile) = &settings.profile {
                 chain = chain.profile_name(profile);
+            }
+            if let Some(client) = &http_client {
+                let conf = aws_config::provider_config::ProviderConfig::default();
+                chain = chain.configure(conf.with_http_client(client.clone()));
             }
             chain.build().await
         };
@@ -100,9 +118,15 @@ impl Aws {
         if let Some(url) = &settings.endpoint_url {
             loader = loader.endpoint_url(url);
         }
+        if let Some(client) = http_client {
+            loader = loader.http_client(client);
+        }
         let mut config = loader.load().await;
 
-        if let Some(role_arn) = &settings.role_arn {
+        if let Some(role) = &credential_plan.mfa {
+            let provider = credentials::mfa_credentials(role, settings, &config).await?;
+            config = config.into_builder().credentials_provider(provider).build();
+        } else if let Some(role_arn) = &settings.role_arn {
             let provider = AssumeRoleProvider::builder(role_arn)
                 .session_name(session_name())
                 .configure(&config)
@@ -116,12 +140,9 @@ impl Aws {
                 .build();
         }
         let trace = settings.verbose.then_some(log);
-        Ok(Aws::from_config(
-            &config,
-            trace,
-            region.to_string(),
-            call_timeout,
-        ))
+        let mut aws = Aws::from_config(&config, trace, region.to_string(), call_timeout);
+        aws.assumed_role = credential_plan.assumed_role;
+        Ok(aws)
     }
 
     fn from_config(
@@ -151,6 +172,7 @@ impl Aws {
             region,
             call_timeout,
             identity: OnceCell::new(),
+            assumed_role: None,
         }
     }
 

@@ -66,6 +66,14 @@ pub struct GlobalArgs {
     /// Show each AWS call on stderr
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// The MFA code for a role that needs one, instead of the prompt [env: CYI_MFA_CODE]
+    #[arg(long, global = true, value_name = "CODE")]
+    pub mfa_code: Option<String>,
+
+    /// Neither read nor write the role session cache ~/.aws/cli/cache [env: CYI_NO_CACHE]
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -38,6 +38,8 @@ pub(super) struct EnvConfig {
     pub connect_timeout: Option<u64>,
     /// Seconds one AWS call may take, all its retries included.
     pub call_timeout: Option<u64>,
+    /// The MFA device the environment's `role_arn` demands.
+    pub mfa_serial: Option<String>,
 }
 
 /// `--config`, then `$CYI_CONFIG`, then `./cyi.toml`, then the user's config file.

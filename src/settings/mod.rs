@@ -15,6 +15,7 @@ pub mod paths;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::aws::credentials::MfaCode;
 use crate::cli::{Cli, Command, GlobalArgs, OutputFormat};
 use crate::error::{Error, Result};
 use file::EnvConfig;
@@ -40,6 +41,12 @@ pub struct AwsSettings {
     /// `None`: the defaults in aws/mod.rs.
     pub connect_timeout: Option<std::time::Duration>,
     pub call_timeout: Option<std::time::Duration>,
+    /// With `role_arn`: the MFA device that role demands.
+    pub mfa_serial: Option<String>,
+    /// `--mfa-code` / `CYI_MFA_CODE`, checked to be 6 digits.
+    pub mfa_code: Option<MfaCode>,
+    /// `--no-cache` / `CYI_NO_CACHE`: no role session cache.
+    pub no_cache: bool,
 }
 
 /// Everything a command needs to know, resolved and validated.
@@ -222,6 +229,14 @@ impl Settings {
                 format!("'{arn}' is not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)"),
             ));
         }
+        if env.mfa_serial.is_some() && env.role_arn.is_none() {
+            return Err(in_file(
+                "mfa_serial",
+                "needs role_arn: it names the MFA device of that role".into(),
+            ));
+        }
+        let mfa_code =
+            MfaCode::from_flag_or_var(global.mfa_code.clone(), vars.var("CYI_MFA_CODE"))?;
         if let Some(account) = &env.account
             && !(account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
         {
@@ -286,6 +301,12 @@ impl Settings {
                 verbose: global.verbose,
                 connect_timeout: env.connect_timeout.map(std::time::Duration::from_secs),
                 call_timeout: env.call_timeout.map(std::time::Duration::from_secs),
+                mfa_serial: env.mfa_serial,
+                mfa_code,
+                no_cache: global.no_cache
+                    || vars
+                        .var("CYI_NO_CACHE")
+                        .is_some_and(|v| v != "0" && v != "false"),
             },
             table: env.table.unwrap_or_else(|| DEFAULT_TABLE.to_owned()),
             data_product: env

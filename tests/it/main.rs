@@ -11,6 +11,7 @@ mod bad_input;
 mod clear_row;
 mod cli;
 mod clusters;
+mod credentials;
 mod endpoints;
 mod faults;
 mod iam_policy;
