@@ -39,6 +39,8 @@ Register-ArgumentCompleter -Native -CommandName 'cyi' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('start-cluster', 'start-cluster', [CompletionResultType]::ParameterValue, 'Launch the CYI cluster for an export date, as the launcher would, after checking the run')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'The tail of a run''s step log from S3 (the failed step''s stderr by default), read-only')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Past clusters of the product: how each run ended, how long it took, what it cost (read-only)')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Start a run again: resume from its failed step, or with --fresh from the first step')
             [CompletionResult]::new('stop-clusters', 'stop-clusters', [CompletionResultType]::ParameterValue, 'Terminate the environment''s active CYI clusters (shows the plan and asks first)')
             [CompletionResult]::new('clear-row', 'clear-row', [CompletionResultType]::ParameterValue, 'Clear a run''s state row, after archiving it locally (undo with restore-row)')
@@ -86,6 +88,54 @@ Register-ArgumentCompleter -Native -CommandName 'cyi' -ScriptBlock {
             [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)')
             [CompletionResult]::new('--confirm-env', '--confirm-env', [CompletionResultType]::ParameterName, 'Name the protected environment being changed, in place of typing it at the prompt')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or one JSON document on stdout')
+            [CompletionResult]::new('--all-envs', '--all-envs', [CompletionResultType]::ParameterName, 'The overview of every environment in the config file, queried concurrently')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (a protected environment also needs --confirm-env)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (a protected environment also needs --confirm-env)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be done and change nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each AWS call on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each AWS call on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cyi;logs' {
+            [CompletionResult]::new('--correlation-id', '--correlation-id', [CompletionResultType]::ParameterName, 'The run whose logs to show: its row''s cluster, else the newest cluster tagged with it')
+            [CompletionResult]::new('--cluster-id', '--cluster-id', [CompletionResultType]::ParameterName, 'The cluster whose logs to show')
+            [CompletionResult]::new('--step', '--step', [CompletionResultType]::ParameterName, 'The step, by name or step id [default: the failed step, else the row''s CurrentStep, else the last]')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Which of the step''s log files')
+            [CompletionResult]::new('--lines', '--lines', [CompletionResultType]::ParameterName, 'How many lines from the end')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (overrides the environment''s)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS shared-config profile (overrides the environment''s)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)')
+            [CompletionResult]::new('--confirm-env', '--confirm-env', [CompletionResultType]::ParameterName, 'Name the protected environment being changed, in place of typing it at the prompt')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or one JSON document on stdout')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'The whole file, streamed (not only its end)')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (a protected environment also needs --confirm-env)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (a protected environment also needs --confirm-env)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be done and change nothing')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each AWS call on stderr')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each AWS call on stderr')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cyi;history' {
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'The window: days (7d) or hours (12h) back, or from a date (2026-11-01, UTC)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Show at most this many runs, newest first')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (overrides the environment''s)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS shared-config profile (overrides the environment''s)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)')
+            [CompletionResult]::new('--confirm-env', '--confirm-env', [CompletionResultType]::ParameterName, 'Name the protected environment being changed, in place of typing it at the prompt')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, or one JSON document on stdout')
+            [CompletionResult]::new('--failed', '--failed', [CompletionResultType]::ParameterName, 'Only runs that failed')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (a protected environment also needs --confirm-env)')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer yes to confirmations (a protected environment also needs --confirm-env)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be done and change nothing')
@@ -258,6 +308,8 @@ Register-ArgumentCompleter -Native -CommandName 'cyi' -ScriptBlock {
         'cyi;help' {
             [CompletionResult]::new('start-cluster', 'start-cluster', [CompletionResultType]::ParameterValue, 'Launch the CYI cluster for an export date, as the launcher would, after checking the run')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'The tail of a run''s step log from S3 (the failed step''s stderr by default), read-only')
+            [CompletionResult]::new('history', 'history', [CompletionResultType]::ParameterValue, 'Past clusters of the product: how each run ended, how long it took, what it cost (read-only)')
             [CompletionResult]::new('restart', 'restart', [CompletionResultType]::ParameterValue, 'Start a run again: resume from its failed step, or with --fresh from the first step')
             [CompletionResult]::new('stop-clusters', 'stop-clusters', [CompletionResultType]::ParameterValue, 'Terminate the environment''s active CYI clusters (shows the plan and asks first)')
             [CompletionResult]::new('clear-row', 'clear-row', [CompletionResultType]::ParameterValue, 'Clear a run''s state row, after archiving it locally (undo with restore-row)')
@@ -272,6 +324,12 @@ Register-ArgumentCompleter -Native -CommandName 'cyi' -ScriptBlock {
             break
         }
         'cyi;help;status' {
+            break
+        }
+        'cyi;help;logs' {
+            break
+        }
+        'cyi;help;history' {
             break
         }
         'cyi;help;restart' {

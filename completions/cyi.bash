@@ -28,6 +28,12 @@ _cyi() {
             cyi,help)
                 cmd="cyi__subcmd__help"
                 ;;
+            cyi,history)
+                cmd="cyi__subcmd__history"
+                ;;
+            cyi,logs)
+                cmd="cyi__subcmd__logs"
+                ;;
             cyi,restart)
                 cmd="cyi__subcmd__restart"
                 ;;
@@ -58,6 +64,12 @@ _cyi() {
             cyi__subcmd__help,help)
                 cmd="cyi__subcmd__help__subcmd__help"
                 ;;
+            cyi__subcmd__help,history)
+                cmd="cyi__subcmd__help__subcmd__history"
+                ;;
+            cyi__subcmd__help,logs)
+                cmd="cyi__subcmd__help__subcmd__logs"
+                ;;
             cyi__subcmd__help,restart)
                 cmd="cyi__subcmd__help__subcmd__restart"
                 ;;
@@ -83,7 +95,7 @@ _cyi() {
 
     case "${cmd}" in
         cyi)
-            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help"
+            opts="-y -v -h -V --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -263,7 +275,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__help)
-            opts="start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help"
+            opts="start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -319,6 +331,34 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cyi__subcmd__help__subcmd__history)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cyi__subcmd__help__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -409,6 +449,118 @@ _cyi() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cyi__subcmd__history)
+            opts="-y -v -h -V --since --limit --failed --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confirm-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cyi__subcmd__logs)
+            opts="-y -v -h -V --correlation-id --cluster-id --step --file --lines --all --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --correlation-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cluster-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --step)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -W "stderr stdout controller syslog" -- "${cur}"))
+                    return 0
+                    ;;
+                --lines)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --confirm-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -657,7 +809,7 @@ _cyi() {
             return 0
             ;;
         cyi__subcmd__status)
-            opts="-y -v -h -V --correlation-id --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
+            opts="-y -v -h -V --correlation-id --all-envs --env --config --region --profile --endpoint-url --yes --confirm-env --dry-run --output --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -36,6 +36,8 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand --version 'Print version'
             cand start-cluster 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
             cand status 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
+            cand logs 'The tail of a run''s step log from S3 (the failed step''s stderr by default), read-only'
+            cand history 'Past clusters of the product: how each run ended, how long it took, what it cost (read-only)'
             cand restart 'Start a run again: resume from its failed step, or with --fresh from the first step'
             cand stop-clusters 'Terminate the environment''s active CYI clusters (shows the plan and asks first)'
             cand clear-row 'Clear a run''s state row, after archiving it locally (undo with restore-row)'
@@ -81,6 +83,52 @@ set edit:completion:arg-completer[cyi] = {|@words|
             cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
             cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
             cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand --all-envs 'The overview of every environment in the config file, queried concurrently'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cyi;logs'= {
+            cand --correlation-id 'The run whose logs to show: its row''s cluster, else the newest cluster tagged with it'
+            cand --cluster-id 'The cluster whose logs to show'
+            cand --step 'The step, by name or step id [default: the failed step, else the row''s CurrentStep, else the last]'
+            cand --file 'Which of the step''s log files'
+            cand --lines 'How many lines from the end'
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand --all 'The whole file, streamed (not only its end)'
+            cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+            cand --dry-run 'Show what would be done and change nothing'
+            cand -v 'Show each AWS call on stderr'
+            cand --verbose 'Show each AWS call on stderr'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cyi;history'= {
+            cand --since 'The window: days (7d) or hours (12h) back, or from a date (2026-11-01, UTC)'
+            cand --limit 'Show at most this many runs, newest first'
+            cand --env 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]'
+            cand --config 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]'
+            cand --region 'AWS region (overrides the environment''s)'
+            cand --profile 'AWS shared-config profile (overrides the environment''s)'
+            cand --endpoint-url 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment''s)'
+            cand --confirm-env 'Name the protected environment being changed, in place of typing it at the prompt'
+            cand --output 'Output format: a table for people, or one JSON document on stdout'
+            cand --failed 'Only runs that failed'
             cand -y 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
             cand --yes 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
             cand --dry-run 'Show what would be done and change nothing'
@@ -245,6 +293,8 @@ set edit:completion:arg-completer[cyi] = {|@words|
         &'cyi;help'= {
             cand start-cluster 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
             cand status 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
+            cand logs 'The tail of a run''s step log from S3 (the failed step''s stderr by default), read-only'
+            cand history 'Past clusters of the product: how each run ended, how long it took, what it cost (read-only)'
             cand restart 'Start a run again: resume from its failed step, or with --fresh from the first step'
             cand stop-clusters 'Terminate the environment''s active CYI clusters (shows the plan and asks first)'
             cand clear-row 'Clear a run''s state row, after archiving it locally (undo with restore-row)'
@@ -257,6 +307,10 @@ set edit:completion:arg-completer[cyi] = {|@words|
         &'cyi;help;start-cluster'= {
         }
         &'cyi;help;status'= {
+        }
+        &'cyi;help;logs'= {
+        }
+        &'cyi;help;history'= {
         }
         &'cyi;help;restart'= {
         }

@@ -39,6 +39,8 @@ complete -c cyi -n "__fish_cyi_needs_command" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_needs_command" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "status" -d 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "logs" -d 'The tail of a run\'s step log from S3 (the failed step\'s stderr by default), read-only'
+complete -c cyi -n "__fish_cyi_needs_command" -f -a "history" -d 'Past clusters of the product: how each run ended, how long it took, what it cost (read-only)'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "restart" -d 'Start a run again: resume from its failed step, or with --fresh from the first step'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
 complete -c cyi -n "__fish_cyi_needs_command" -f -a "clear-row" -d 'Clear a run\'s state row, after archiving it locally (undo with restore-row)'
@@ -78,11 +80,50 @@ complete -c cyi -n "__fish_cyi_using_subcommand status" -l endpoint-url -d 'Send
 complete -c cyi -n "__fish_cyi_using_subcommand status" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
 complete -c cyi -n "__fish_cyi_using_subcommand status" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
 json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand status" -l all-envs -d 'The overview of every environment in the config file, queried concurrently'
 complete -c cyi -n "__fish_cyi_using_subcommand status" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
 complete -c cyi -n "__fish_cyi_using_subcommand status" -l dry-run -d 'Show what would be done and change nothing'
 complete -c cyi -n "__fish_cyi_using_subcommand status" -s v -l verbose -d 'Show each AWS call on stderr'
 complete -c cyi -n "__fish_cyi_using_subcommand status" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand status" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l correlation-id -d 'The run whose logs to show: its row\'s cluster, else the newest cluster tagged with it' -r
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l cluster-id -d 'The cluster whose logs to show' -r
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l step -d 'The step, by name or step id [default: the failed step, else the row\'s CurrentStep, else the last]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l file -d 'Which of the step\'s log files' -r -f -a "stderr\t''
+stdout\t''
+controller\t''
+syslog\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l lines -d 'How many lines from the end' -r
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l all -d 'The whole file, streamed (not only its end)'
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c cyi -n "__fish_cyi_using_subcommand history" -l since -d 'The window: days (7d) or hours (12h) back, or from a date (2026-11-01, UTC)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand history" -l limit -d 'Show at most this many runs, newest first' -r
+complete -c cyi -n "__fish_cyi_using_subcommand history" -l env -d 'Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]' -r
+complete -c cyi -n "__fish_cyi_using_subcommand history" -l config -d 'Config file [default: $CYI_CONFIG, ./cyi.toml, ~/.config/cyi/config.toml]' -r -F
+complete -c cyi -n "__fish_cyi_using_subcommand history" -l region -d 'AWS region (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand history" -l profile -d 'AWS shared-config profile (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand history" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. a local sandbox (overrides the environment\'s)' -r
+complete -c cyi -n "__fish_cyi_using_subcommand history" -l confirm-env -d 'Name the protected environment being changed, in place of typing it at the prompt' -r
+complete -c cyi -n "__fish_cyi_using_subcommand history" -l output -d 'Output format: a table for people, or one JSON document on stdout' -r -f -a "table\t''
+json\t''"
+complete -c cyi -n "__fish_cyi_using_subcommand history" -l failed -d 'Only runs that failed'
+complete -c cyi -n "__fish_cyi_using_subcommand history" -s y -l yes -d 'Answer yes to confirmations (a protected environment also needs --confirm-env)'
+complete -c cyi -n "__fish_cyi_using_subcommand history" -l dry-run -d 'Show what would be done and change nothing'
+complete -c cyi -n "__fish_cyi_using_subcommand history" -s v -l verbose -d 'Show each AWS call on stderr'
+complete -c cyi -n "__fish_cyi_using_subcommand history" -s h -l help -d 'Print help'
+complete -c cyi -n "__fish_cyi_using_subcommand history" -s V -l version -d 'Print version'
 complete -c cyi -n "__fish_cyi_using_subcommand restart" -l correlation-id -d 'The run to restart; its state row gives the export date (`Date`)' -r
 complete -c cyi -n "__fish_cyi_using_subcommand restart" -l input-bucket -d 'Bucket holding the input files (overrides the environment\'s input_bucket)' -r
 complete -c cyi -n "__fish_cyi_using_subcommand restart" -l cluster-config -d 'The launcher\'s four YAML files (overrides the environment\'s cluster_config)' -r
@@ -202,13 +243,15 @@ complete -c cyi -n "__fish_cyi_using_subcommand completions" -l dry-run -d 'Show
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -s v -l verbose -d 'Show each AWS call on stderr'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c cyi -n "__fish_cyi_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "status" -d 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "restart" -d 'Start a run again: resume from its failed step, or with --fresh from the first step'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "clear-row" -d 'Clear a run\'s state row, after archiving it locally (undo with restore-row)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "restore-row" -d 'Put a cleared row back from the local archive, or list the archive'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "rows" -d 'List the data product\'s state rows, newest first (read-only)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "completions" -d 'Print shell completions'
-complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "start-cluster" -d 'Launch the CYI cluster for an export date, as the launcher would, after checking the run'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "status" -d 'Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "logs" -d 'The tail of a run\'s step log from S3 (the failed step\'s stderr by default), read-only'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "history" -d 'Past clusters of the product: how each run ended, how long it took, what it cost (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "restart" -d 'Start a run again: resume from its failed step, or with --fresh from the first step'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "stop-clusters" -d 'Terminate the environment\'s active CYI clusters (shows the plan and asks first)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "clear-row" -d 'Clear a run\'s state row, after archiving it locally (undo with restore-row)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "restore-row" -d 'Put a cleared row back from the local archive, or list the archive'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "rows" -d 'List the data product\'s state rows, newest first (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "clusters" -d 'List the environment\'s active CYI clusters (read-only)'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "completions" -d 'Print shell completions'
+complete -c cyi -n "__fish_cyi_using_subcommand help; and not __fish_seen_subcommand_from start-cluster status logs history restart stop-clusters clear-row restore-row rows clusters completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

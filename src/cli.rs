@@ -7,6 +7,9 @@ use clap::{ArgGroup, Args, Parser, Subcommand, ValueEnum};
 use crate::settings::ClusterConfigSource;
 use crate::types::{ClusterId, CorrelationId, Day, Identifier};
 
+mod insight;
+pub use insight::{HistoryArgs, LogsArgs};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "cyi",
@@ -24,7 +27,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]
     #[arg(long = "env", global = true, value_name = "NAME")]
@@ -80,6 +83,12 @@ pub enum Command {
 
     /// Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)
     Status(StatusArgs),
+
+    /// The tail of a run's step log from S3 (the failed step's stderr by default), read-only
+    Logs(LogsArgs),
+
+    /// Past clusters of the product: how each run ended, how long it took, what it cost (read-only)
+    History(HistoryArgs),
 
     /// Start a run again: resume from its failed step, or with --fresh from the first step
     Restart(RestartArgs),
@@ -266,6 +275,10 @@ pub struct StatusArgs {
     /// Show this run: its state row, its cluster, the cluster's steps and what to do next
     #[arg(long, value_name = "ID")]
     pub correlation_id: Option<Identifier>,
+
+    /// The overview of every environment in the config file, queried concurrently
+    #[arg(long, conflicts_with = "correlation_id")]
+    pub all_envs: bool,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 
 pub mod dynamodb;
 pub mod emr;
+pub mod s3;
 mod trace;
 
 use std::error::Error as StdError;

@@ -3,6 +3,10 @@
 //! stdout carries the result (a table, or one JSON document with `--output json`);
 //! stderr carries messages, plans shown before a JSON result, and prompts.
 
+pub mod all_envs;
+pub mod history;
+pub mod logs;
+
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
