@@ -13,6 +13,7 @@ mod cli;
 mod clusters;
 mod faults;
 mod iam_policy;
+mod logs;
 mod races;
 mod restart;
 mod secrets;
