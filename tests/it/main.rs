@@ -12,6 +12,7 @@ mod clear_row;
 mod cli;
 mod clusters;
 mod faults;
+mod history;
 mod iam_policy;
 mod logs;
 mod races;
