@@ -6,6 +6,7 @@
 
 mod support;
 
+mod all_envs;
 mod api_calls;
 mod bad_input;
 mod clear_row;
