@@ -155,33 +155,27 @@ fn not_delivered(fetched: Fetched, object: &ObjectAt, report: &LogsReport) -> Re
         return Ok(());
     }
     let step = &report.step;
-    let (message, hint) = if matches!(
-        step.state.as_str(),
-        "PENDING" | "CANCEL_PENDING" | "CANCELLED"
-    ) {
-        (
+    if !steplogs::has_run(&step.state) {
+        return Err(Error::refused(
             format!(
-                "step {} is {}: it did not run, so it has no logs",
+                "step {} is {}: it has not run, so it has no logs",
                 display_text(&step.name),
                 display_text(&step.state)
             ),
-            "choose another step with --step NAME".to_owned(),
-        )
-    } else {
-        (
-            format!(
-                "the logs of step {} are not delivered yet: nothing at {} (EMR copies step logs to S3 about every five minutes)",
-                display_text(&step.name),
-                display_text(&object.uri())
-            ),
-            "try again in a few minutes; another file (--file controller) may be there already"
-                .to_owned(),
-        )
-    };
+            Some("choose another step with --step NAME (`cyi status --correlation-id ID` lists them)".into()),
+        ));
+    }
     Err(Error::Aws {
         operation: "s3:GetObject",
-        message,
-        hint: Some(hint),
+        message: format!(
+            "the logs of step {} are not delivered yet: nothing at {} (EMR copies step logs to S3 about every five minutes)",
+            display_text(&step.name),
+            display_text(&object.uri())
+        ),
+        hint: Some(
+            "try again in a few minutes; another file (--file controller) may be there already"
+                .into(),
+        ),
     })
 }
 

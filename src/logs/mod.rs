@@ -75,7 +75,8 @@ pub fn log_object(
 
 /// The step whose log to show: the one asked for (by step id or name; the latest of
 /// that name), else the latest FAILED step, else the latest step named as the row's
-/// `CurrentStep`, else the last step.
+/// `CurrentStep`, else the last step that ran (a PENDING step has no logs), else the
+/// last step.
 pub fn pick_step<'a>(
     steps: &'a [Step],
     wanted: Option<&str>,
@@ -102,8 +103,14 @@ pub fn pick_step<'a>(
     }
     latest(&|s| s.state == "FAILED")
         .or_else(|| row_step.and_then(|name| latest(&|s| s.name == name)))
+        .or_else(|| latest(&|s| has_run(&s.state)))
         .or(steps.last())
         .ok_or_else(|| "the cluster has no steps, so it has no step logs".to_owned())
+}
+
+/// Whether a step in this state has started (so it may have logs).
+pub fn has_run(state: &str) -> bool {
+    !matches!(state, "PENDING" | "CANCEL_PENDING" | "CANCELLED")
 }
 
 /// The clusters that may have run a correlation id, newest first: every cluster of
@@ -177,8 +184,10 @@ mod tests {
             pick_step(&running, None, Some("run-cyi")).unwrap().id,
             "s-2"
         );
-        assert_eq!(pick_step(&running, None, Some("other")).unwrap().id, "s-3");
-        assert_eq!(pick_step(&running, None, None).unwrap().id, "s-3");
+        assert_eq!(pick_step(&running, None, Some("other")).unwrap().id, "s-2");
+        assert_eq!(pick_step(&running, None, None).unwrap().id, "s-2");
+        let waiting = [step("s-1", "setup", "PENDING")];
+        assert_eq!(pick_step(&waiting, None, None).unwrap().id, "s-1");
         assert!(pick_step(&[], None, None).is_err());
     }
 

@@ -274,7 +274,7 @@ fn no_log_uri_not_delivered_and_no_such_run_exit_1() {
     let (code, stderr) = run(&["--cluster-id", &logged, "--step", "flush"]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(
-        stderr.contains("did not run, so it has no logs"),
+        stderr.contains("has not run, so it has no logs"),
         "{stderr}"
     );
 
