@@ -5,12 +5,15 @@
   --export-date <yesterday>` looks for), and the failed run's day.
 - Secrets Manager: the metastore secret the config names.
 - DynamoDB: the state table with rows in several states.
-- EMR: clusters of several products, CYI ones among them (one running a job).
+- EMR: clusters of several products, CYI ones among them (one running a job); the
+  failed run's cluster has steps and a LogUri, with its failed step's stderr.gz in
+  s3://sandbox-cyi-logs/ at EMR's path (what `cyi logs` reads).
 Writes the `sandbox` environment to the config file given.
 """
 
 import argparse
 import datetime
+import gzip
 import json
 import pathlib
 import secrets
@@ -22,6 +25,10 @@ REGION = "eu-west-2"
 TABLE = "data_pipeline_metadata"
 CONFIG_BUCKET = "sandbox-cyi-config"
 INPUT_BUCKET = "sandbox-cyi-input"
+LOG_BUCKET = "sandbox-cyi-logs"
+LOG_URI = f"s3://{LOG_BUCKET}/emr/cyi/"
+# The steps of tests/fixtures/cluster-config/steps.yaml, by name.
+STEPS = ["courtesy-flush", "run-cyi", "flush-pushgateway"]
 
 
 def client(service, endpoint):
@@ -51,7 +58,7 @@ def seed_secret(endpoint):
     )
 
 
-def launch(emr, name, tags):
+def launch(emr, name, tags, **extra):
     return emr.run_job_flow(
         Name=name,
         ReleaseLabel="emr-6.3.0",
@@ -59,7 +66,24 @@ def launch(emr, name, tags):
         Tags=[{"Key": k, "Value": v} for k, v in tags.items()],
         JobFlowRole="cyi_emr_instance_profile",
         ServiceRole="cyi_emr_service_role",
+        **extra,
     )["JobFlowId"]
+
+
+def seed_step_log(endpoint, emr, cluster, day):
+    """The failed step's stderr, gzip-compressed where EMR would have copied it."""
+    s3 = client("s3", endpoint)
+    s3.create_bucket(Bucket=LOG_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    step = next(s["Id"] for s in emr.list_steps(ClusterId=cluster)["Steps"] if s["Name"] == "run-cyi")
+    stamp = day.strftime("%y/%m/%d")
+    lines = [f"{stamp} 02:{i // 60:02d}:{i % 60:02d} INFO Client: Application report for application_1700000000000_0001 (state: RUNNING)" for i in range(120)]
+    lines += [
+        f"{stamp} 02:02:00 ERROR Hive: FAILED: SemanticException [Error 10001]: Line 1:14 Table not found 'cyi_{day:%Y_%m_%d}'",
+        'Exception in thread "main" java.lang.RuntimeException: hive -f failed with exit code 1',
+        "\tat uk.gov.dwp.cyi.Steps.run(Steps.java:88)",
+    ]
+    key = f"emr/cyi/{cluster}/steps/{step}/stderr.gz"
+    s3.put_object(Bucket=LOG_BUCKET, Key=key, Body=gzip.compress(("\n".join(lines) + "\n").encode()))
 
 
 def seed_world(endpoint, today):
@@ -67,7 +91,9 @@ def seed_world(endpoint, today):
     running = launch(emr, "cyi", {"Correlation_Id": "cyi-2026-11-23-a", "export_date": str(today - datetime.timedelta(days=1))})
     launch(emr, "legacyimport", {})
     launch(emr, "aws-ucfs-claimant", {})
-    old = launch(emr, "cyi", {"Correlation_Id": "cyi-2026-11-20-a"})
+    steps = [{"Name": n, "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["true"]}} for n in STEPS]
+    old = launch(emr, "cyi", {"Correlation_Id": "cyi-2026-11-20-a"}, LogUri=LOG_URI, Steps=steps)
+    seed_step_log(endpoint, emr, old, today - datetime.timedelta(days=4))
     emr.terminate_job_flows(JobFlowIds=[old])
 
     ddb = client("dynamodb", endpoint)
