@@ -396,8 +396,11 @@ fn check_endpoint(url: &str) -> std::result::Result<(), String> {
     }
 }
 
+/// One environment of `--all-envs`: its name, and its settings or why they are wrong.
+pub type EnvSettings = (String, Result<Settings>);
+
 /// Finds and reads the config file as [`Settings::load`] does, then [`resolve_all`].
-pub fn load_all(global: &GlobalArgs, stderr_is_tty: bool) -> Result<Vec<Settings>> {
+pub fn load_all(global: &GlobalArgs, stderr_is_tty: bool) -> Result<Vec<EnvSettings>> {
     let path = config_path(global, &ProcessVars, Path::exists);
     let text = match &path {
         Some(path) => Some(std::fs::read_to_string(path).map_err(|err| Error::Config {
@@ -412,13 +415,14 @@ pub fn load_all(global: &GlobalArgs, stderr_is_tty: bool) -> Result<Vec<Settings
 
 /// `status --all-envs`: every environment of the config file, each resolved as if it
 /// had been chosen with `--env` and with its own region, profile and endpoint (a flag
-/// that would send every environment to one place is refused). Pure.
+/// that would send every environment to one place is refused). One environment with a
+/// wrong value does not stop the others: its error is returned in its place. Pure.
 pub fn resolve_all(
     global: &GlobalArgs,
     vars: &dyn Vars,
     file: Option<(&Path, &str)>,
     stderr_is_tty: bool,
-) -> Result<Vec<Settings>> {
+) -> Result<Vec<EnvSettings>> {
     let flags = [
         ("--env", global.env.is_some()),
         ("--region", global.region.is_some()),
@@ -443,12 +447,16 @@ pub fn resolve_all(
     }
     let mut one = global.clone();
     one.confirm_env = None;
-    envs.keys()
+    Ok(envs
+        .keys()
         .map(|name| {
             one.env = Some(name.clone());
-            Settings::resolve(&one, vars, file, stderr_is_tty)
+            (
+                name.clone(),
+                Settings::resolve(&one, vars, file, stderr_is_tty),
+            )
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
@@ -798,7 +806,10 @@ mod all_envs {
             &vars,
             file.map(|t| (Path::new("c.toml"), t)),
             false,
-        )
+        )?
+        .into_iter()
+        .map(|(_, settings)| settings)
+        .collect()
     }
 
     #[test]
@@ -835,7 +846,20 @@ mod all_envs {
         }
         assert_eq!(resolve(&[], None).unwrap_err().exit_code(), 2);
         assert_eq!(resolve(&[], Some("")).unwrap_err().exit_code(), 2);
-        let err = resolve(&[], Some("[env.dev]\nregion = \"x\"\n")).unwrap_err();
+        assert!(resolve(&[], Some("[env.dev]\nregoin = 1\n")).is_err());
+    }
+
+    #[test]
+    fn one_wrong_environment_does_not_stop_the_others() {
+        let global = Cli::try_parse_from(["cyi", "status", "--all-envs"])
+            .unwrap()
+            .global;
+        let file = "[env.dev]\nregion = \"x\"\n[env.qa]\nregion = \"eu-west-2\"\n";
+        let vars = BTreeMap::new();
+        let all = resolve_all(&global, &vars, Some((Path::new("c.toml"), file)), false).unwrap();
+        assert_eq!(all.len(), 2);
+        let err = all[0].1.as_ref().unwrap_err();
         assert!(err.to_string().contains("env.dev.region"), "{err}");
+        assert_eq!(all[1].1.as_ref().unwrap().env_name, "qa");
     }
 }

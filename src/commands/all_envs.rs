@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::render::Ui;
 use crate::render::all_envs::{EnvLine, show};
 use crate::row::RowView;
-use crate::settings::Settings;
+use crate::settings::{EnvSettings, Settings};
 
 /// The counts of one environment's overview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,8 +46,18 @@ pub fn counts(active: &[ClusterDetail], rows: &[RowView]) -> Counts {
     }
 }
 
-pub async fn run(all: &[Settings], ui: &mut Ui<'_>) -> Result<ExitCode> {
-    let lines = join_all(all.iter().map(one)).await;
+pub async fn run(all: &[EnvSettings], ui: &mut Ui<'_>) -> Result<ExitCode> {
+    let lines = join_all(all.iter().map(|(name, settings)| async move {
+        match settings {
+            Ok(settings) => one(settings).await,
+            Err(err) => EnvLine {
+                environment: name.clone(),
+                error: Some(error_text(err)),
+                ..EnvLine::default()
+            },
+        }
+    }))
+    .await;
     show(ui, &lines)?;
     let failed: Vec<&str> = lines
         .iter()
@@ -82,13 +92,17 @@ async fn one(settings: &Settings) -> EnvLine {
         }
         Err(err) => {
             line.region = settings.aws.region.clone();
-            line.error = Some(match err.hint() {
-                Some(hint) => format!("{err} ({hint})"),
-                None => err.to_string(),
-            });
+            line.error = Some(error_text(&err));
         }
     }
     line
+}
+
+fn error_text(err: &Error) -> String {
+    match err.hint() {
+        Some(hint) => format!("{err} ({hint})"),
+        None => err.to_string(),
+    }
 }
 
 async fn gather(settings: &Settings) -> Result<(String, String, Counts)> {

@@ -1,6 +1,7 @@
 //! `cyi logs`: the tail of a run's step log, read from the cluster's LogUri in S3 as a
 //! stream. Read-only.
 
+use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use crate::aws::Aws;
@@ -74,10 +75,13 @@ pub async fn run(
     if args.all && !ui.json() {
         // The whole file goes out line by line as it is decompressed.
         show::header(ui, &report, "whole file")?;
-        let mut decoder = tail::gunzip_lines(Printer { out: &mut *ui.out });
+        let mut out = BufWriter::new(&mut *ui.out);
+        let mut decoder = tail::gunzip_lines(Printer { out: &mut out });
         let fetched = s3::stream_object(aws, &object.bucket, &object.key, &mut decoder).await?;
         not_delivered(fetched, &object, &report)?;
         tail::finish(decoder).map_err(|e| unreadable(&object, e))?;
+        out.flush()
+            .map_err(|e| Error::io("cannot write the output", e))?;
         return Ok(ExitCode::SUCCESS);
     }
     let keep = if args.all {
@@ -118,8 +122,11 @@ async fn find_run(
         .as_ref()
         .map(RowView::of);
     let row_step = row.as_ref().and_then(|r| r.current_step.clone());
-    if let Some(id) = row.as_ref().and_then(|r| r.cluster_id.as_deref())
-        && !id.is_empty()
+    let named = row
+        .as_ref()
+        .and_then(|r| r.cluster_id.clone())
+        .filter(|id| !id.is_empty());
+    if let Some(id) = &named
         && let Some(cluster) = emr::describe(aws, id).await?
     {
         return Ok((cluster.id, row_step));
@@ -136,9 +143,16 @@ async fn find_run(
             return Ok((cluster.id, row_step));
         }
     }
+    let row_says = match &named {
+        Some(id) => format!(
+            "its row names cluster {}, which EMR does not know (any more)",
+            display_text(id)
+        ),
+        None => "no state row naming a cluster".to_owned(),
+    };
     Err(Error::refused(
         format!(
-            "no run {}: no state row naming a cluster, and no '{}' cluster tagged Correlation_Id with it",
+            "no run {}: {row_says}, and no '{}' cluster tagged Correlation_Id with it",
             display_text(correlation_id),
             settings.cluster_name
         ),

@@ -32,6 +32,10 @@ region = "eu-west-2"
 region = "eu-west-2"
 endpoint_url = "http://127.0.0.1:{}"
 
+[env.misconfigured]
+region = "eu-west-2"
+role_arn = "ci"
+
 [env.production]
 region = "eu-west-2"
 account = "123456789012"
@@ -49,7 +53,7 @@ protected = true
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("1 of 3 environments could not be read: broken"),
+        stderr.contains("2 of 4 environments could not be read: broken, misconfigured"),
         "{stderr}"
     );
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -58,8 +62,8 @@ protected = true
         .iter()
         .map(|e| e["environment"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["alpha", "broken", "production"]);
-    for env in [&envs[0], &envs[2]] {
+    assert_eq!(names, ["alpha", "broken", "misconfigured", "production"]);
+    for env in [&envs[0], &envs[3]] {
         assert_eq!(env["account"], "123456789012", "{env}");
         assert_eq!(env["active_clusters"], 1, "{env}");
         assert_eq!(env["in_progress"], 2, "{env}");
@@ -67,7 +71,12 @@ protected = true
         assert_eq!(env["stale"], 1, "{env}");
         assert!(env["error"].is_null(), "{env}");
     }
-    assert_eq!(envs[2]["protected"], true);
+    assert_eq!(envs[3]["protected"], true);
+    let misconfigured = envs[2]["error"].as_str().unwrap();
+    assert!(
+        misconfigured.contains("env.misconfigured.role_arn"),
+        "{misconfigured}"
+    );
     let broken = &envs[1];
     assert!(broken["active_clusters"].is_null(), "{broken}");
     let error = broken["error"].as_str().unwrap();

@@ -281,6 +281,13 @@ fn no_log_uri_not_delivered_and_no_such_run_exit_1() {
     let (code, stderr) = run(&["--correlation-id", "never-ran"]);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("no run never-ran"), "{stderr}");
+    sandbox.put_row(&row("ghost", "CYI", "FAILED"));
+    let (code, stderr) = run(&["--correlation-id", "ghost"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("its row names cluster j-NOTACLUSTER, which EMR does not know"),
+        "{stderr}"
+    );
 
     let (code, stderr) = run(&["--cluster-id", "j-NOSUCHCLUSTER1"]);
     assert_eq!(code, Some(1), "{stderr}");
