@@ -134,13 +134,18 @@ async fn gather(settings: &Settings) -> Result<(String, String, Counts)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_dynamodb::types::AttributeValue;
 
     fn row(id: &str, status: &str, cluster: &str) -> RowView {
-        let mut item = dynamodb::key(id, "CYI");
-        item.insert("Status".into(), AttributeValue::S(status.into()));
-        item.insert("Cluster_Id".into(), AttributeValue::S(cluster.into()));
-        RowView::of(&item)
+        RowView {
+            correlation_id: id.into(),
+            data_product: "CYI".into(),
+            status: Some(status.into()),
+            current_step: None,
+            run_id: None,
+            date: None,
+            cluster_id: Some(cluster.into()),
+            time_to_exist: None,
+        }
     }
 
     #[test]
