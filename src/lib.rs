@@ -6,7 +6,9 @@ pub mod commands;
 pub mod confirm;
 pub mod error;
 pub mod generation;
+pub mod history;
 pub mod launch;
+pub mod logs;
 pub mod prompt;
 pub mod render;
 pub mod row;
@@ -30,6 +32,11 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode
     if let Command::Completions(args) = &cli.command {
         generation::completions(args.shell, out)?;
         return Ok(ExitCode::SUCCESS);
+    }
+    if let Command::Status(args) = &cli.command
+        && args.all_envs
+    {
+        return all_envs(&cli, out, err);
     }
     let settings = Settings::load(&cli, std::io::stderr().is_terminal())?;
     dialoguer::console::set_colors_enabled_stderr(settings.color);
@@ -72,6 +79,8 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode
                 commands::start_cluster::run(&settings, &aws, &mut ui, args).await
             }
             Command::Status(args) => commands::status::run(&settings, &aws, &mut ui, args).await,
+            Command::Logs(args) => commands::logs::run(&settings, &aws, &mut ui, args).await,
+            Command::History(args) => commands::history::run(&settings, &aws, &mut ui, args).await,
             Command::Restart(args) => commands::restart::run(&settings, &aws, &mut ui, args).await,
             Command::Completions(_) => Ok(ExitCode::SUCCESS),
         }
@@ -121,6 +130,22 @@ pub fn finish<W: Write>(
         let _ = writeln!(err, "{} {hint}", style("hint:").yellow().for_stderr());
     }
     error.to_exit_code()
+}
+
+/// `status --all-envs`: one Settings per environment, no selected environment needed.
+fn all_envs(cli: &Cli, out: &mut dyn Write, log: &SharedWriter) -> Result<ExitCode> {
+    let mut err = log.clone();
+    let all = settings::load_all(&cli.global, std::io::stderr().is_terminal())?;
+    let mut ui = Ui {
+        out,
+        err: &mut err,
+        format: cli.global.output,
+    };
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("cannot start the async runtime", e))?
+        .block_on(commands::all_envs::run(&all, &mut ui, log))
 }
 
 #[cfg(test)]

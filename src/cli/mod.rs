@@ -7,6 +7,9 @@ use clap_complete::engine::ArgValueCompleter;
 
 use crate::types::{ClusterConfigSource, ClusterId, CorrelationId, Day, Identifier};
 
+mod insight;
+pub use insight::{HistoryArgs, LogsArgs};
+
 #[derive(Debug, Parser)]
 #[command(
     name = "cyi",
@@ -24,7 +27,7 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Environment to act on, from the config file (e.g. dev, production) [env: CYI_ENV]
@@ -90,6 +93,12 @@ pub enum Command {
     /// Where a run is or where it failed, and what to do next; without an id, the whole environment (read-only)
     Status(StatusArgs),
 
+    /// The tail of a run's step log from S3 (the failed step's stderr by default), read-only
+    Logs(LogsArgs),
+
+    /// Past clusters of the product: how each run ended, how long it took, what it cost (read-only)
+    History(HistoryArgs),
+
     /// Start a run again: resume from its failed step, or with --fresh from the first step
     Restart(RestartArgs),
 
@@ -114,7 +123,14 @@ pub enum Command {
 
 /// Commands that change nothing: they accept the confirmation flags (scripts pass them
 /// everywhere) but their help does not advertise them.
-pub const READ_ONLY_COMMANDS: [&str; 4] = ["status", "rows", "clusters", "completions"];
+pub const READ_ONLY_COMMANDS: [&str; 6] = [
+    "status",
+    "rows",
+    "clusters",
+    "logs",
+    "history",
+    "completions",
+];
 /// The global flags that only matter to a command that changes something.
 pub const CONFIRMATION_FLAGS: [&str; 3] = ["yes", "confirm_env", "dry_run"];
 
@@ -334,6 +350,10 @@ pub struct StatusArgs {
     /// Show this run: its state row, its cluster, the cluster's steps and what to do next
     #[arg(long, value_name = "ID")]
     pub correlation_id: Option<Identifier>,
+
+    /// The overview of every environment in the config file, queried concurrently
+    #[arg(long, conflicts_with = "correlation_id")]
+    pub all_envs: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,8 +3,11 @@
 //! stdout carries the result (a table, or one JSON document with `--output json`);
 //! stderr carries messages, plans shown before a JSON result, and prompts.
 
+pub mod all_envs;
 pub mod clusters;
+pub mod history;
 pub mod launch;
+pub mod logs;
 pub mod row;
 pub mod status;
 pub mod stop;

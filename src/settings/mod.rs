@@ -24,6 +24,9 @@ use paths::UserDirs;
 /// Kept here too: command code names it as `settings::ClusterConfigSource`.
 pub use crate::types::ClusterConfigSource;
 
+mod every_env;
+pub use every_env::{EnvSettings, load_all, resolve_all};
+
 pub const DEFAULT_TABLE: &str = "data_pipeline_metadata";
 pub const DEFAULT_DATA_PRODUCT: &str = "CYI";
 pub const DEFAULT_CLUSTER_NAME: &str = "cyi";
@@ -119,6 +122,8 @@ impl CommandFlags {
                 ..CommandFlags::default()
             },
             Command::Status(_)
+            | Command::Logs(_)
+            | Command::History(_)
             | Command::StopClusters(_)
             | Command::Clusters
             | Command::Completions(_) => CommandFlags::default(),

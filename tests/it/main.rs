@@ -6,6 +6,7 @@
 
 mod support;
 
+mod all_envs;
 mod api_calls;
 mod bad_input;
 mod clear_row;
@@ -14,8 +15,10 @@ mod clusters;
 mod credentials;
 mod endpoints;
 mod faults;
+mod history;
 mod iam_policy;
 mod lifecycle;
+mod logs;
 mod output;
 mod prompts;
 mod races;
