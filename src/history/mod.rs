@@ -8,7 +8,7 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::Serialize;
 
-use crate::aws::emr::ClusterRecord;
+use crate::aws::emr::{ClusterRecord, TAG_CORRELATION_ID, TAG_EXPORT_DATE};
 
 /// The longest window `--since` accepts, in days (EMR keeps about two months anyway).
 const MAX_DAYS: u32 = 3650;
@@ -177,8 +177,8 @@ pub fn runs(
             let until = c.ended.or((outcome == Outcome::Running).then_some(now));
             Run {
                 cluster_id: c.id.clone(),
-                correlation_id: tag("Correlation_Id"),
-                export_date: tag("export_date"),
+                correlation_id: tag(TAG_CORRELATION_ID),
+                export_date: tag(TAG_EXPORT_DATE),
                 created: c.created,
                 ended: c.ended,
                 duration_seconds: c

@@ -30,10 +30,13 @@ pub const ACTIVE_STATES: [ClusterState; 4] = [
     ClusterState::Waiting,
 ];
 
-/// The tag holding the run's correlation id, added by the launcher after RunJobFlow.
+/// The tag holding the run's correlation id, set in the RunJobFlow request. Spelled
+/// like the state table's hash key (`dynamodb::HASH_KEY`), but a different thing.
 pub const TAG_CORRELATION_ID: &str = "Correlation_Id";
 /// The tag holding the run's export date (YYYY-MM-DD).
 pub const TAG_EXPORT_DATE: &str = "export_date";
+/// The tag holding a backfill's first date (YYYY-MM-DD), when there is one.
+pub const TAG_START_DATE: &str = "start_date";
 
 /// TerminateJobFlows accepts at most this many cluster ids per call.
 pub const TERMINATE_MAX_IDS: usize = 10;
@@ -379,6 +382,7 @@ mod tests {
     fn tag_names_are_the_launchers() {
         assert_eq!(TAG_CORRELATION_ID, "Correlation_Id");
         assert_eq!(TAG_EXPORT_DATE, "export_date");
+        assert_eq!(TAG_START_DATE, "start_date");
         assert_eq!(TERMINATE_MAX_IDS, 10);
     }
 }
@@ -460,7 +464,7 @@ pub async fn tagged_clusters(
         .await?
         .into_iter()
         .flatten()
-        .filter(|c| c.is_active() && c.tag("Correlation_Id") == Some(correlation_id))
+        .filter(|c| c.is_active() && c.tag(TAG_CORRELATION_ID) == Some(correlation_id))
         .collect())
 }
 
