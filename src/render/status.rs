@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Ui, age, display_text, table, time};
+use super::{Ui, age, count, display_text, table, time};
 use crate::aws::dynamodb::Item;
 use crate::error::Result;
 use crate::launch::status::{EnvironmentReport, RunReport};
@@ -131,7 +131,8 @@ pub fn environment(
         let stale = report.rows.iter().filter(|l| l.stale).count();
         if stale > 0 {
             ui.say(&format!(
-                "{stale} stale row(s): IN_PROGRESS with no active cluster; `cyi status --correlation-id ID` says what to do."
+                "{}: IN_PROGRESS with no active cluster; `cyi status --correlation-id ID` says what to do.",
+                count(stale, "stale row", "stale rows")
             ))?;
         }
     }
