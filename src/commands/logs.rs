@@ -51,7 +51,7 @@ pub async fn run(
     let wanted = args.step.as_ref().map(|s| s.as_str());
     let step = steplogs::pick_step(&steps, wanted, row_step.as_deref())
         .map_err(|m| Error::refused(display_text(&m), None))?;
-    let failure = if step.state == "FAILED" || step.failure.is_some() {
+    let failure = if step.has_failed() || step.failure.is_some() {
         emr::step_failure(aws, &cluster_id, &step.id).await?
     } else {
         None

@@ -101,7 +101,7 @@ pub fn failed_step(row: Option<&RowView>, steps: &[Step]) -> Option<String> {
         Some(r) if r.row_status() == Some(RowStatus::Failed) => r.current_step.clone(),
         _ => steps
             .iter()
-            .find(|s| s.state == "FAILED")
+            .find(|s| s.has_failed())
             .map(|s| s.name.clone()),
     }
 }
