@@ -120,6 +120,8 @@ pub struct RunReport<'a> {
     pub cluster: Option<ClusterDetail>,
     pub steps: Vec<Step>,
     pub failed_step: Option<String>,
+    /// With a failed step: the `cyi logs` command that shows its log.
+    pub logs_command: Option<String>,
     pub next: Next,
 }
 

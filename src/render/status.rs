@@ -70,7 +70,11 @@ pub fn run(ui: &mut Ui<'_>, report: &RunReport<'_>, item: Option<&Item>) -> Resu
     if let Some(step) = &report.failed_step {
         ui.say(&format!("Failed step: {}", display_text(step)))?;
     }
-    ui.say(&format!("Next: {}", display_text(&report.next.text)))
+    ui.say(&format!("Next: {}", display_text(&report.next.text)))?;
+    if let Some(command) = &report.logs_command {
+        ui.say(&format!("The failed step's log: {command}"))?;
+    }
+    Ok(())
 }
 
 /// The environment: active clusters and unfinished rows, as of `now`.
