@@ -8,6 +8,7 @@ use std::path::Path;
 use clap::CommandFactory;
 use serde_json::Value;
 
+use crate::support::emr_world::EmrWorld;
 use crate::support::{Call, Sandbox};
 
 /// Subcommands that make no AWS call.
@@ -189,6 +190,21 @@ fn the_policy_grants_exactly_the_calls_each_command_makes() {
         sandbox.endpoint()
     );
     sandbox.write_config(&config);
+    // `status --all-envs` reads every environment of its file: here only the sandbox's.
+    let sandbox_only = sandbox.home().join("sandbox-only.toml");
+    std::fs::write(&sandbox_only, world.fact("config")).unwrap();
+    let sandbox_only = sandbox_only.to_string_lossy().into_owned();
+    // The failed run's cluster failed on run-cyi, as EMR would tell `cyi logs`.
+    let old = world.fact("terminated_cluster").to_owned();
+    EmrWorld::new()
+        .failed_step(
+            &old,
+            "run-cyi",
+            "Unknown Error.",
+            "hive -f failed",
+            &format!("s3://sandbox-cyi-logs/emr/cyi/{old}/steps/s-1/stderr.gz"),
+        )
+        .apply(&sandbox);
     let protected = sandbox.launch_cluster("cyi", &[("Correlation_Id", "iam-protected")]);
     sandbox
         .block_on(
@@ -207,6 +223,10 @@ fn the_policy_grants_exactly_the_calls_each_command_makes() {
         ("status", vec!["status"]),
         ("status", vec!["status", "--correlation-id", &in_progress]),
         ("status", vec!["status", "--correlation-id", &failed]),
+        (
+            "status",
+            vec!["--config", &sandbox_only, "status", "--all-envs"],
+        ),
         (
             "start-cluster",
             vec![
@@ -246,6 +266,13 @@ fn the_policy_grants_exactly_the_calls_each_command_makes() {
                 "--yes",
             ],
         ),
+        // The row is cleared now: the run's cluster is found by its tag (ListClusters),
+        // and its failed step's details are read (DescribeStep).
+        (
+            "logs",
+            vec!["logs", "--correlation-id", &failed, "--lines", "3"],
+        ),
+        ("history", vec!["history"]),
         (
             "restore-row",
             vec!["restore-row", "--correlation-id", &failed, "--yes"],
