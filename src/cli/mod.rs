@@ -279,12 +279,13 @@ pub struct RowsArgs {
 
     /// Only rows with this Status
     #[arg(long, value_enum, ignore_case = true)]
-    pub status: Option<RowStatus>,
+    pub status: Option<StatusFilter>,
 }
 
-/// The values the pipeline writes to a row's `Status`.
+/// `cyi rows --status`: the values the pipeline writes to a row's `Status` (the row itself
+/// is judged by `crate::row::RowStatus`, which also knows values nobody should write).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RowStatus {
+pub enum StatusFilter {
     #[value(name = "IN_PROGRESS")]
     InProgress,
     #[value(name = "COMPLETED")]
@@ -295,13 +296,13 @@ pub enum RowStatus {
     Cancelled,
 }
 
-impl RowStatus {
+impl StatusFilter {
     pub fn as_str(self) -> &'static str {
         match self {
-            RowStatus::InProgress => "IN_PROGRESS",
-            RowStatus::Completed => "COMPLETED",
-            RowStatus::Failed => "FAILED",
-            RowStatus::Cancelled => "CANCELLED",
+            StatusFilter::InProgress => "IN_PROGRESS",
+            StatusFilter::Completed => "COMPLETED",
+            StatusFilter::Failed => "FAILED",
+            StatusFilter::Cancelled => "CANCELLED",
         }
     }
 }

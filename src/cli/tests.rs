@@ -190,7 +190,7 @@ fn rows_status_is_one_of_the_pipelines() {
     let Command::Rows(args) = cli.command else {
         panic!("not rows");
     };
-    assert_eq!(args.status.map(RowStatus::as_str), Some("IN_PROGRESS"));
+    assert_eq!(args.status.map(StatusFilter::as_str), Some("IN_PROGRESS"));
     let err = parse(&["rows", "--status", "DONE"]).unwrap_err();
     assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
     assert!(err.to_string().contains("FAILED"), "{err}");

@@ -183,19 +183,6 @@ fn the_policy_grants_exactly_the_calls_each_command_makes() {
     let failed = world.fact("failed_run").to_owned();
     let in_progress = world.fact("in_progress_run").to_owned();
     let yesterday = world.fact("yesterday").to_owned();
-    // Every environment of the seeded config at once, before the role environment is
-    // added below (its AssumeRole belongs to AssumeEnvironmentRole, checked apart).
-    let all_envs = actions_of_run(&sandbox, &["status", "--all-envs"]);
-    // The failed run's step failed as EMR says it (so `logs` asks for its details).
-    EmrWorld::new()
-        .failed_step(
-            world.fact("terminated_cluster"),
-            "run-cyi",
-            "Unknown Error.",
-            "hive -f failed",
-            "s3://sandbox-cyi-logs/stderr.gz",
-        )
-        .apply(&sandbox);
     // An environment that assumes a role, as the real ones do.
     let config = format!(
         "{}\n[env.role]\nregion = \"eu-west-2\"\nendpoint_url = \"{}\"\nrole_arn = \"arn:aws:iam::123456789012:role/ci\"\n",
@@ -203,6 +190,21 @@ fn the_policy_grants_exactly_the_calls_each_command_makes() {
         sandbox.endpoint()
     );
     sandbox.write_config(&config);
+    // `status --all-envs` reads every environment of its file: here only the sandbox's.
+    let sandbox_only = sandbox.home().join("sandbox-only.toml");
+    std::fs::write(&sandbox_only, world.fact("config")).unwrap();
+    let sandbox_only = sandbox_only.to_string_lossy().into_owned();
+    // The failed run's cluster failed on run-cyi, as EMR would tell `cyi logs`.
+    let old = world.fact("terminated_cluster").to_owned();
+    EmrWorld::new()
+        .failed_step(
+            &old,
+            "run-cyi",
+            "Unknown Error.",
+            "hive -f failed",
+            &format!("s3://sandbox-cyi-logs/emr/cyi/{old}/steps/s-1/stderr.gz"),
+        )
+        .apply(&sandbox);
     let protected = sandbox.launch_cluster("cyi", &[("Correlation_Id", "iam-protected")]);
     sandbox
         .block_on(
@@ -221,8 +223,10 @@ fn the_policy_grants_exactly_the_calls_each_command_makes() {
         ("status", vec!["status"]),
         ("status", vec!["status", "--correlation-id", &in_progress]),
         ("status", vec!["status", "--correlation-id", &failed]),
-        ("logs", vec!["logs", "--correlation-id", &failed]),
-        ("history", vec!["history"]),
+        (
+            "status",
+            vec!["--config", &sandbox_only, "status", "--all-envs"],
+        ),
         (
             "start-cluster",
             vec![
@@ -262,8 +266,13 @@ fn the_policy_grants_exactly_the_calls_each_command_makes() {
                 "--yes",
             ],
         ),
-        // No row now: the run's cluster is found by its tag.
-        ("logs", vec!["logs", "--correlation-id", &failed]),
+        // The row is cleared now: the run's cluster is found by its tag (ListClusters),
+        // and its failed step's details are read (DescribeStep).
+        (
+            "logs",
+            vec!["logs", "--correlation-id", &failed, "--lines", "3"],
+        ),
+        ("history", vec!["history"]),
         (
             "restore-row",
             vec!["restore-row", "--correlation-id", &failed, "--yes"],
@@ -287,7 +296,6 @@ fn the_policy_grants_exactly_the_calls_each_command_makes() {
             .or_default()
             .extend(actions_of_run(&sandbox, args));
     }
-    seen.entry("status").or_default().extend(all_envs);
     let assumed = actions_of_run(&sandbox, &["--env", "role", "clusters"]);
 
     let policy = policy();
