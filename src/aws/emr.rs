@@ -15,9 +15,14 @@ use serde::Serialize;
 use super::{Aws, aws_error};
 use crate::error::{Error, Result};
 
-/// How many independent EMR reads run at once: enough to hide latency, few enough not
-/// to provoke throttling.
-pub const CONCURRENCY: usize = 8;
+/// How many independent EMR calls run at once: enough to hide latency, few enough not
+/// to provoke throttling. The run's [`crate::aws::limit::Limiter`] bounds them again,
+/// lower while EMR throttles.
+pub const CONCURRENCY: usize = crate::aws::limit::MAX_IN_FLIGHT;
+
+/// How many calls a pipeline keeps queued behind the limiter: enough that the next
+/// ListClusters page is never waiting for a place in the queue.
+const QUEUED: usize = 1024;
 
 /// The states EMR calls active: the cluster exists and costs money.
 pub const ACTIVE_STATES: [ClusterState; 4] = [
@@ -129,7 +134,10 @@ fn utc(t: Option<&AwsDateTime>) -> Option<DateTime<Utc>> {
 
 /// DescribeCluster for one id; `None` when EMR does not know the id.
 pub async fn describe(aws: &Aws, id: &str) -> Result<Option<ClusterDetail>> {
-    let answer = aws.emr.describe_cluster().cluster_id(id).send().await;
+    let answer = aws
+        .emr_limit
+        .run(aws.emr.describe_cluster().cluster_id(id).send())
+        .await;
     let cluster = match answer {
         Ok(out) => out.cluster,
         Err(err) if is_no_such_cluster(&err) => return Ok(None),
@@ -172,11 +180,43 @@ pub async fn describe(aws: &Aws, id: &str) -> Result<Option<ClusterDetail>> {
     }))
 }
 
-/// DescribeCluster for several ids, [`CONCURRENCY`] at a time, in the order given;
-/// `None` for ids EMR does not know.
+/// DescribeCluster for several ids, as many at a time as the limiter allows, in the
+/// order given; `None` for ids EMR does not know.
 pub async fn describe_many(aws: &Aws, ids: &[String]) -> Result<Vec<Option<ClusterDetail>>> {
     stream::iter(ids.iter().map(|id| describe(aws, id)))
-        .buffered(CONCURRENCY)
+        .buffered(QUEUED)
+        .try_collect()
+        .await
+}
+
+/// Lists the active clusters and describes those `wanted` keeps, pipelined: the
+/// ListClusters pages follow one another (each needs the previous page's marker), and
+/// the DescribeCluster calls of a page's clusters start as soon as that page arrives,
+/// while the next page is being fetched. `wanted` sees each active listed cluster once,
+/// in listing order; the answers keep that order (`None` for a cluster gone since).
+pub async fn describe_listed(
+    aws: &Aws,
+    mut wanted: impl FnMut(&Cluster) -> bool,
+) -> Result<Vec<Option<ClusterDetail>>> {
+    let pages = stream::try_unfold(Some(None), |marker: Option<Option<String>>| async move {
+        let Some(marker) = marker else {
+            return Ok(None);
+        };
+        let (clusters, next) = list_page(aws, marker).await?;
+        Ok(Some((clusters, next.map(Some))))
+    });
+    pages
+        .map_ok(|clusters| {
+            let ids: Vec<Result<String>> = only_active(clusters)
+                .into_iter()
+                .filter(|c| wanted(c))
+                .map(|c| Ok(c.id))
+                .collect();
+            stream::iter(ids)
+        })
+        .try_flatten()
+        .map(|id| async move { describe(aws, &id?).await })
+        .buffered(QUEUED)
         .try_collect()
         .await
 }
@@ -199,20 +239,28 @@ pub async fn list_active(aws: &Aws) -> Result<Vec<Cluster>> {
     let mut clusters = Vec::new();
     let mut marker = None;
     loop {
-        let page = aws
-            .emr
-            .list_clusters()
-            .set_cluster_states(Some(ACTIVE_STATES.to_vec()))
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(|e| aws_error("emr:ListClusters", e))?;
-        clusters.extend(page.clusters().iter().map(Cluster::from_summary));
-        marker = page.marker;
+        let (page, next) = list_page(aws, marker).await?;
+        clusters.extend(page);
+        marker = next;
         if marker.is_none() {
             return Ok(only_active(clusters));
         }
     }
+}
+
+/// One ListClusters page of the active states and the marker of the next one. Not
+/// through the limiter: the pages come one at a time, and each is on the critical path.
+async fn list_page(aws: &Aws, marker: Option<String>) -> Result<(Vec<Cluster>, Option<String>)> {
+    let page = aws
+        .emr
+        .list_clusters()
+        .set_cluster_states(Some(ACTIVE_STATES.to_vec()))
+        .set_marker(marker)
+        .send()
+        .await
+        .map_err(|e| aws_error("emr:ListClusters", e))?;
+    let clusters = page.clusters().iter().map(Cluster::from_summary).collect();
+    Ok((clusters, page.marker))
 }
 
 /// The clusters of a listing whose state is active.
@@ -231,11 +279,14 @@ pub fn named<'a>(clusters: &'a [Cluster], name: &str) -> Vec<&'a Cluster> {
 
 /// SetTerminationProtection for one cluster.
 pub async fn set_termination_protection(aws: &Aws, id: &str, protected: bool) -> Result<()> {
-    aws.emr
+    let call = aws
+        .emr
         .set_termination_protection()
         .job_flow_ids(id)
         .termination_protected(protected)
-        .send()
+        .send();
+    aws.emr_limit
+        .run(call)
         .await
         .map_err(|e| aws_error("emr:SetTerminationProtection", e))?;
     Ok(())
@@ -250,10 +301,13 @@ pub async fn terminate(aws: &Aws, ids: &[String]) -> Result<()> {
             ids.len()
         )));
     }
-    aws.emr
+    let call = aws
+        .emr
         .terminate_job_flows()
         .set_job_flow_ids(Some(ids.to_vec()))
-        .send()
+        .send();
+    aws.emr_limit
+        .run(call)
         .await
         .map_err(|e| aws_error("emr:TerminateJobFlows", e))?;
     Ok(())
@@ -448,12 +502,7 @@ pub async fn tagged_clusters(
     cluster_name: &str,
     correlation_id: &str,
 ) -> Result<Vec<ClusterDetail>> {
-    let active = list_active(aws).await?;
-    let ids: Vec<String> = named(&active, cluster_name)
-        .iter()
-        .map(|c| c.id.clone())
-        .collect();
-    Ok(describe_many(aws, &ids)
+    Ok(describe_listed(aws, |c| c.name == cluster_name)
         .await?
         .into_iter()
         .flatten()

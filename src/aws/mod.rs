@@ -4,9 +4,11 @@
 
 pub mod dynamodb;
 pub mod emr;
+pub mod limit;
 mod trace;
 
 use std::error::Error as StdError;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
@@ -20,8 +22,13 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{Region, SdkConfig};
 use aws_sdk_emr::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_emr::operation::describe_cluster::DescribeClusterError;
+use aws_sdk_emr::operation::list_clusters::ListClustersError;
+use aws_sdk_emr::operation::set_termination_protection::SetTerminationProtectionError;
+use aws_sdk_emr::operation::terminate_job_flows::TerminateJobFlowsError;
 use tokio::sync::OnceCell;
 
+use self::limit::{Limiter, ThrottleSignal};
 use crate::error::{Error, Result};
 use crate::settings::AwsSettings;
 
@@ -56,6 +63,9 @@ pub struct Aws {
     pub s3: aws_sdk_s3::Client,
     pub secrets: aws_sdk_secretsmanager::Client,
     pub sts: aws_sdk_sts::Client,
+    /// The EMR calls in flight (DescribeCluster, TerminateJobFlows...), shared by the
+    /// whole run and halved when EMR throttles.
+    pub emr_limit: Arc<Limiter>,
     region: String,
     identity: OnceCell<Identity>,
 }
@@ -125,10 +135,11 @@ impl Aws {
     fn from_config(config: &SdkConfig, verbose: bool, region: String) -> Aws {
         // S3 on a custom endpoint (a sandbox) cannot use virtual-host bucket addressing.
         let path_style = config.endpoint_url().is_some();
+        let emr_limit = Arc::new(Limiter::default());
         macro_rules! client {
-            ($krate:ident $(, $extra:ident($arg:expr))?) => {{
+            ($krate:ident $(, $extra:ident($arg:expr))*) => {{
                 let mut builder = $krate::config::Builder::from(config);
-                $(builder = builder.$extra($arg);)?
+                $(builder = builder.$extra($arg);)*
                 if verbose {
                     builder = builder.interceptor(trace::Trace::new(stringify!($krate)));
                 }
@@ -136,11 +147,18 @@ impl Aws {
             }};
         }
         Aws {
-            emr: client!(aws_sdk_emr),
+            emr: client!(
+                aws_sdk_emr,
+                retry_classifier(emr_throttle::<DescribeClusterError>(&emr_limit)),
+                retry_classifier(emr_throttle::<TerminateJobFlowsError>(&emr_limit)),
+                retry_classifier(emr_throttle::<SetTerminationProtectionError>(&emr_limit)),
+                retry_classifier(emr_throttle::<ListClustersError>(&emr_limit))
+            ),
             dynamodb: client!(aws_sdk_dynamodb),
             s3: client!(aws_sdk_s3, force_path_style(path_style)),
             secrets: client!(aws_sdk_secretsmanager),
             sts: client!(aws_sdk_sts),
+            emr_limit,
             region,
             identity: OnceCell::new(),
         }
@@ -186,6 +204,10 @@ impl Aws {
         }
         Ok(identity)
     }
+}
+
+fn emr_throttle<E>(limiter: &Arc<Limiter>) -> ThrottleSignal<E> {
+    ThrottleSignal::new(Arc::clone(limiter))
 }
 
 /// Region: flag or environment, then `AWS_REGION`, then the profile. Never the instance

@@ -377,7 +377,6 @@ fn stopping_200_clusters_under_a_describe_cluster_rate_limit_completes_without_e
 }
 
 #[test]
-#[ignore = "needs pipelined stop (issue 14): DescribeCluster starts only after the last ListClusters page"]
 fn first_page_candidates_are_described_before_the_last_list_page_is_answered() {
     let sandbox = Sandbox::start();
     launch_many(&sandbox, "cyi", 120);
