@@ -6,10 +6,9 @@
 
 use std::io::IsTerminal;
 
-use dialoguer::console::Term;
-use dialoguer::{Confirm, Input};
-
 use crate::error::{Error, Result};
+use crate::prompt::{self, Reply};
+use crate::render::display_text;
 use crate::settings::Settings;
 
 /// What must happen before a destructive action may go ahead.
@@ -73,41 +72,49 @@ pub fn confirm(settings: &Settings, action: &str) -> Result<()> {
         env_confirmed: settings.confirm_env.is_some(),
         interactive: interactive(),
     };
-    let term = Term::stderr();
     match gate(situation) {
         Gate::Proceed => Ok(()),
         Gate::Refuse(message) => Err(Error::NotConfirmed { message }),
         Gate::AskYesNo => {
-            let yes = Confirm::new()
-                .with_prompt(format!("{action} in {}?", settings.env_name))
-                .default(false)
-                .interact_on(&term)
-                .unwrap_or(false);
-            if yes { Ok(()) } else { Err(Error::Declined) }
-        }
-        Gate::AskEnvName => {
-            let typed: String = Input::new()
-                .with_prompt(format!(
-                    "'{env}' is a protected environment. To {action}, type its name",
-                    env = settings.env_name
-                ))
-                .allow_empty(true)
-                .interact_text_on(&term)
-                .unwrap_or_default();
-            if typed.trim() == settings.env_name {
+            let answer = ask(&format!("{action} in {}? [y/N] ", settings.env_name))?;
+            if prompt::is_yes(&answer) {
                 Ok(())
             } else {
-                Err(Error::refused(
-                    format!(
-                        "'{}' is not '{}'; nothing was changed",
-                        typed.trim(),
-                        settings.env_name
-                    ),
-                    None,
-                ))
+                Err(Error::Declined)
             }
         }
+        Gate::AskEnvName => {
+            let typed = ask(&format!(
+                "'{env}' is a protected environment. To {action}, type its name: ",
+                env = settings.env_name
+            ))?;
+            check_typed_name(&typed, &settings.env_name)
+        }
     }
+}
+
+/// Asks on the terminal; Ctrl-C is [`Error::Cancelled`].
+fn ask(question: &str) -> Result<String> {
+    let mut tty = std::io::stderr();
+    match prompt::ask(question, &mut tty) {
+        Ok(Reply::Line(line)) => Ok(line),
+        Ok(Reply::Cancelled) => Err(Error::Cancelled),
+        Err(err) => Err(Error::io("cannot read the answer from the terminal", err)),
+    }
+}
+
+/// The typed name must be the environment's, surrounding spaces ignored.
+fn check_typed_name(typed: &str, env_name: &str) -> Result<()> {
+    if typed.trim() == env_name {
+        return Ok(());
+    }
+    Err(Error::refused(
+        format!(
+            "'{}' is not '{env_name}'; nothing was changed",
+            display_text(typed.trim())
+        ),
+        None,
+    ))
 }
 
 #[cfg(test)]
@@ -122,6 +129,19 @@ mod tests {
             env_confirmed,
             interactive,
         })
+    }
+
+    #[test]
+    fn the_typed_name_must_match_once_trimmed() {
+        assert!(check_typed_name("production", "production").is_ok());
+        assert!(check_typed_name("  production \t", "production").is_ok());
+        for wrong in ["", "prod", "Production", "production2", "dev"] {
+            let err = check_typed_name(wrong, "production").unwrap_err();
+            assert_eq!(err.exit_code(), 1, "{wrong}");
+            assert!(err.to_string().ends_with("nothing was changed"), "{err}");
+        }
+        let err = check_typed_name("\u{1b}[2J", "production").unwrap_err();
+        assert!(!err.to_string().contains('\u{1b}'), "{err}");
     }
 
     #[test]
