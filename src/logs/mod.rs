@@ -229,9 +229,17 @@ mod tests {
     #[test]
     fn suggestions_quote_for_the_shell() {
         assert_eq!(suggestion("run-1", None), "cyi logs --correlation-id run-1");
+        let words = shlex::split(&suggestion("it's $(x)", Some("run cyi"))).unwrap();
         assert_eq!(
-            suggestion("it's", Some("run cyi")),
-            r"cyi logs --correlation-id 'it'\''s' --step 'run cyi'"
+            words,
+            [
+                "cyi",
+                "logs",
+                "--correlation-id",
+                "it's $(x)",
+                "--step",
+                "run cyi"
+            ]
         );
     }
 }
