@@ -25,6 +25,7 @@ use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::environment::region::EnvironmentVariableRegionProvider;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::profile::ProfileFileRegionProvider;
+use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
@@ -90,19 +91,19 @@ impl Aws {
             credentials::environment_has_credentials(),
         )?;
         let ca_bundle = tls::ca_bundle(std::env::var("AWS_CA_BUNDLE").ok(), &profiles);
-        let http_client = tls::http_client(ca_bundle.as_ref())?;
+        let http_client = tls::http_client(ca_bundle.as_ref())?.unwrap_or_else(tls::default_client);
         let connect_timeout = settings.connect_timeout.unwrap_or(CONNECT_TIMEOUT);
         let call_timeout = settings.call_timeout.unwrap_or(OPERATION_TIMEOUT);
         let credentials = {
+            // Every provider of the chain (SSO, web identity, containers...) gets the
+            // run's HTTPS client: the SDK's default one is not built in.
+            let conf = ProviderConfig::default().with_http_client(http_client.clone());
             let mut chain = DefaultCredentialsChain::builder()
+                .configure(conf.clone())
                 .region(region.clone())
-                .imds_client(quick_imds_client());
+                .imds_client(quick_imds_client(&conf));
             if let Some(profile) = &settings.profile {
                 chain = chain.profile_name(profile);
-            }
-            if let Some(client) = &http_client {
-                let conf = aws_config::provider_config::ProviderConfig::default();
-                chain = chain.configure(conf.with_http_client(client.clone()));
             }
             chain.build().await
         };
@@ -128,9 +129,7 @@ impl Aws {
         if let Some(url) = &settings.endpoint_url {
             loader = loader.endpoint_url(url);
         }
-        if let Some(client) = http_client {
-            loader = loader.http_client(client);
-        }
+        loader = loader.http_client(http_client);
         let mut config = loader.load().await;
 
         if let Some(role) = &credential_plan.mfa {
@@ -230,8 +229,9 @@ async fn resolve_region(settings: &AwsSettings) -> Result<Region> {
 
 /// Off EC2, the metadata service never answers; give up at once instead of after
 /// several seconds of retries, so missing credentials are reported promptly.
-fn quick_imds_client() -> aws_config::imds::Client {
+fn quick_imds_client(conf: &ProviderConfig) -> aws_config::imds::Client {
     aws_config::imds::Client::builder()
+        .configure(conf)
         .max_attempts(1)
         .connect_timeout(Duration::from_millis(300))
         .read_timeout(Duration::from_millis(500))
