@@ -333,6 +333,9 @@ def measure_latency(moto, runs, cyi, cyi_env, aws_env, day, latency_ms, throttle
     row("status (overview): 50 active, 10 `cyi`, one row", [cyi, "status"], seed_status,
         ["aws", "--endpoint-url", moto.endpoint, "emr", "list-clusters", "--active"],
         old_label="`aws emr list-clusters --active`")
+    row("history: 50 clusters, 10 `cyi`", [cyi, "history"], lambda: seed_clusters(moto, 50, 10),
+        ["aws", "--endpoint-url", moto.endpoint, "emr", "list-clusters"],
+        old_label="`aws emr list-clusters`")
     return out
 
 
