@@ -84,13 +84,20 @@ pub fn confirm(settings: &Settings, action: &str) -> Result<()> {
             }
         }
         Gate::AskEnvName => {
-            let typed = ask(&format!(
-                "'{env}' is a protected environment. To {action}, type its name: ",
-                env = settings.env_name
-            ))?;
+            let typed = ask(&env_name_question(&settings.env_name, action))?;
             check_typed_name(&typed, &settings.env_name)
         }
     }
+}
+
+/// The protected-environment prompt. Actions are written as sentences ("Terminate 3
+/// clusters"); in the middle of this one the action starts in lower case.
+fn env_name_question(env_name: &str, action: &str) -> String {
+    let mut chars = action.chars();
+    let action = chars.next().map_or(String::new(), |first| {
+        first.to_lowercase().chain(chars).collect()
+    });
+    format!("'{env_name}' is a protected environment. To {action}, type its name: ")
 }
 
 /// Asks on the terminal; Ctrl-C is [`Error::Cancelled`].
@@ -142,6 +149,22 @@ mod tests {
         }
         let err = check_typed_name("\u{1b}[2J", "production").unwrap_err();
         assert!(!err.to_string().contains('\u{1b}'), "{err}");
+    }
+
+    #[test]
+    fn the_protected_prompt_puts_the_action_in_lower_case() {
+        assert_eq!(
+            env_name_question("production", "Launch cluster 'cyi'"),
+            "'production' is a protected environment. To launch cluster 'cyi', type its name: "
+        );
+        assert_eq!(
+            env_name_question("production", "terminate 1 cluster"),
+            "'production' is a protected environment. To terminate 1 cluster, type its name: "
+        );
+        assert_eq!(
+            env_name_question("p", ""),
+            "'p' is a protected environment. To , type its name: "
+        );
     }
 
     #[test]
