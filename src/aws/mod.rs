@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod dynamodb;
 pub mod emr;
 pub mod launch_lock;
+pub mod limit;
 pub mod s3;
 pub mod secrets;
 mod session_cache;
@@ -16,6 +17,7 @@ mod trace;
 pub use sts::Identity;
 
 use std::error::Error as StdError;
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
@@ -23,14 +25,20 @@ use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::environment::region::EnvironmentVariableRegionProvider;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::profile::ProfileFileRegionProvider;
+use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{Region, SdkConfig};
 use aws_sdk_emr::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_emr::operation::describe_cluster::DescribeClusterError;
+use aws_sdk_emr::operation::list_clusters::ListClustersError;
+use aws_sdk_emr::operation::set_termination_protection::SetTerminationProtectionError;
+use aws_sdk_emr::operation::terminate_job_flows::TerminateJobFlowsError;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use tokio::sync::OnceCell;
 
+use self::limit::{Limiter, ThrottleSignal};
 use crate::error::{Error, Result};
 use crate::render::SharedWriter;
 use crate::settings::AwsSettings;
@@ -55,6 +63,9 @@ pub struct Aws {
     pub s3: aws_sdk_s3::Client,
     pub secrets: aws_sdk_secretsmanager::Client,
     pub sts: aws_sdk_sts::Client,
+    /// The EMR calls in flight (DescribeCluster, TerminateJobFlows...), shared by the
+    /// whole run and halved when EMR throttles.
+    pub emr_limit: Arc<Limiter>,
     region: String,
     /// How long one call may take, its retries included (the environment's
     /// `call_timeout`, else [`OPERATION_TIMEOUT`]).
@@ -80,19 +91,19 @@ impl Aws {
             credentials::environment_has_credentials(),
         )?;
         let ca_bundle = tls::ca_bundle(std::env::var("AWS_CA_BUNDLE").ok(), &profiles);
-        let http_client = tls::http_client(ca_bundle.as_ref())?;
+        let http_client = tls::http_client(ca_bundle.as_ref())?.unwrap_or_else(tls::default_client);
         let connect_timeout = settings.connect_timeout.unwrap_or(CONNECT_TIMEOUT);
         let call_timeout = settings.call_timeout.unwrap_or(OPERATION_TIMEOUT);
         let credentials = {
+            // Every provider of the chain (SSO, web identity, containers...) gets the
+            // run's HTTPS client: the SDK's default one is not built in.
+            let conf = ProviderConfig::default().with_http_client(http_client.clone());
             let mut chain = DefaultCredentialsChain::builder()
+                .configure(conf.clone())
                 .region(region.clone())
-                .imds_client(quick_imds_client());
+                .imds_client(quick_imds_client(&conf));
             if let Some(profile) = &settings.profile {
                 chain = chain.profile_name(profile);
-            }
-            if let Some(client) = &http_client {
-                let conf = aws_config::provider_config::ProviderConfig::default();
-                chain = chain.configure(conf.with_http_client(client.clone()));
             }
             chain.build().await
         };
@@ -118,9 +129,7 @@ impl Aws {
         if let Some(url) = &settings.endpoint_url {
             loader = loader.endpoint_url(url);
         }
-        if let Some(client) = http_client {
-            loader = loader.http_client(client);
-        }
+        loader = loader.http_client(http_client);
         let mut config = loader.load().await;
 
         if let Some(role) = &credential_plan.mfa {
@@ -153,10 +162,11 @@ impl Aws {
     ) -> Aws {
         // S3 on a custom endpoint (a sandbox) cannot use virtual-host bucket addressing.
         let path_style = config.endpoint_url().is_some();
+        let emr_limit = Arc::new(Limiter::default());
         macro_rules! client {
-            ($krate:ident $(, $extra:ident($arg:expr))?) => {{
+            ($krate:ident $(, $extra:ident($arg:expr))*) => {{
                 let mut builder = $krate::config::Builder::from(config);
-                $(builder = builder.$extra($arg);)?
+                $(builder = builder.$extra($arg);)*
                 if let Some(log) = trace {
                     builder = builder.interceptor(trace::Trace::new(stringify!($krate), log.clone()));
                 }
@@ -164,11 +174,18 @@ impl Aws {
             }};
         }
         Aws {
-            emr: client!(aws_sdk_emr),
+            emr: client!(
+                aws_sdk_emr,
+                retry_classifier(emr_throttle::<DescribeClusterError>(&emr_limit)),
+                retry_classifier(emr_throttle::<TerminateJobFlowsError>(&emr_limit)),
+                retry_classifier(emr_throttle::<SetTerminationProtectionError>(&emr_limit)),
+                retry_classifier(emr_throttle::<ListClustersError>(&emr_limit))
+            ),
             dynamodb: client!(aws_sdk_dynamodb),
             s3: client!(aws_sdk_s3, force_path_style(path_style)),
             secrets: client!(aws_sdk_secretsmanager),
             sts: client!(aws_sdk_sts),
+            emr_limit,
             region,
             call_timeout,
             identity: OnceCell::new(),
@@ -184,6 +201,10 @@ impl Aws {
     pub fn call_timeout(&self) -> Duration {
         self.call_timeout
     }
+}
+
+fn emr_throttle<E>(limiter: &Arc<Limiter>) -> ThrottleSignal<E> {
+    ThrottleSignal::new(Arc::clone(limiter))
 }
 
 /// Region: flag or environment, then `AWS_REGION`, then the profile. Never the instance
@@ -208,8 +229,9 @@ async fn resolve_region(settings: &AwsSettings) -> Result<Region> {
 
 /// Off EC2, the metadata service never answers; give up at once instead of after
 /// several seconds of retries, so missing credentials are reported promptly.
-fn quick_imds_client() -> aws_config::imds::Client {
+fn quick_imds_client(conf: &ProviderConfig) -> aws_config::imds::Client {
     aws_config::imds::Client::builder()
+        .configure(conf)
         .max_attempts(1)
         .connect_timeout(Duration::from_millis(300))
         .read_timeout(Duration::from_millis(500))

@@ -1,8 +1,10 @@
+//! The one HTTPS client: what the SDK's default client is (rustls, the system roots,
+//! proxies from `HTTPS_PROXY` / `NO_PROXY`), but with rustls on ring rather than aws-lc,
+//! which builds several times faster (Cargo.toml turns the SDK's default client off).
+//!
 //! Corporate TLS: behind a TLS-inspecting proxy the aws CLI trusts the company CA through
-//! `AWS_CA_BUNDLE` or the profile's `ca_bundle`. With either set, cyi builds the SDK's
-//! default HTTPS client again (rustls with aws-lc, proxies from `HTTPS_PROXY` /
-//! `NO_PROXY`) with the bundle's certificates added to the system roots. Without one the
-//! SDK's own default client is used, untouched.
+//! `AWS_CA_BUNDLE` or the profile's `ca_bundle`. With either set, the client trusts the
+//! bundle's certificates as well as the system roots.
 
 use std::path::PathBuf;
 
@@ -41,7 +43,10 @@ pub fn ca_bundle(env_value: Option<String>, profiles: &ProfileSet) -> Option<CaB
     })
 }
 
-/// The HTTPS client for a CA bundle; `None` when there is no bundle (the SDK default).
+/// The crypto under rustls. Every cipher suite AWS endpoints offer is in ring too.
+const CRYPTO: tls::rustls_provider::CryptoMode = tls::rustls_provider::CryptoMode::Ring;
+
+/// The HTTPS client for a CA bundle; `None` when there is no bundle ([`default_client`]).
 pub fn http_client(bundle: Option<&CaBundle>) -> Result<Option<SharedHttpClient>> {
     let Some(bundle) = bundle else {
         return Ok(None);
@@ -52,22 +57,30 @@ pub fn http_client(bundle: Option<&CaBundle>) -> Result<Option<SharedHttpClient>
         .with_trust_store(trust)
         .build()
         .map_err(|e| bad_bundle(bundle, &e.to_string()))?;
-    // What aws-smithy-runtime's `default_https_client` builds, plus the trust store: its
-    // public `build_https` would leave out the proxy settings from the environment.
-    let client = Builder::new().build_with_connector_fn(move |settings, components| {
-        let mut builder = ConnectorBuilder::default()
-            .tls_provider(tls::Provider::Rustls(
-                tls::rustls_provider::CryptoMode::AwsLc,
-            ))
-            .tls_context(context.clone());
+    Ok(Some(build(Some(context))))
+}
+
+/// The HTTPS client without a CA bundle: the system roots only.
+pub fn default_client() -> SharedHttpClient {
+    build(None)
+}
+
+fn build(context: Option<TlsContext>) -> SharedHttpClient {
+    // What aws-smithy-runtime's `default_https_client` builds (with ring), plus the trust
+    // store: its public `build_https` would leave out the proxy settings from the
+    // environment.
+    Builder::new().build_with_connector_fn(move |settings, components| {
+        let mut builder = ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CRYPTO));
+        if let Some(context) = &context {
+            builder = builder.tls_context(context.clone());
+        }
         builder.set_connector_settings(settings.cloned());
         if let Some(components) = components {
             builder.set_sleep_impl(components.sleep_impl());
         }
         builder.set_proxy_config(Some(ProxyConfig::from_env()));
         builder.build()
-    });
-    Ok(Some(client))
+    })
 }
 
 /// The bundle's certificates as PEM, checked: the HTTPS client would panic on one it
@@ -184,6 +197,58 @@ mod tests {
         let pem = read_bundle(&bundle).unwrap();
         let count = CertificateDer::pem_slice_iter(&pem).count();
         assert!(count > 10, "{count} certificates");
+    }
+
+    /// The first bytes `client` sends to an `https://` endpoint (a bare TCP listener
+    /// that answers nothing).
+    async fn first_bytes(client: SharedHttpClient) -> [u8; 3] {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut head = [0u8; 3];
+            conn.read_exact(&mut head).unwrap();
+            head
+        });
+        let conf = aws_sdk_sts::Config::builder()
+            .behavior_version(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("eu-west-2"))
+            .credentials_provider(aws_credential_types::Credentials::new(
+                "AKIDTEST", "secret", None, None, "test",
+            ))
+            .endpoint_url(format!("https://127.0.0.1:{port}"))
+            .http_client(client)
+            .retry_config(aws_config::retry::RetryConfig::disabled())
+            .timeout_config(
+                aws_config::timeout::TimeoutConfig::builder()
+                    .operation_timeout(std::time::Duration::from_secs(5))
+                    .build(),
+            )
+            .build();
+        let answer = aws_sdk_sts::Client::from_conf(conf)
+            .get_caller_identity()
+            .send()
+            .await;
+        assert!(answer.is_err(), "nothing answers TLS there");
+        server.join().unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_client_speaks_tls_to_an_https_endpoint() {
+        // 0x16 0x03: a TLS handshake record (the ClientHello), so the connector is an
+        // HTTPS one and its crypto provider (ring) is in the build.
+        let head = first_bytes(default_client()).await;
+        assert_eq!(&head[..2], &[0x16, 0x03], "{head:?}");
+        let system = Path::new("/etc/ssl/certs/ca-certificates.crt");
+        if system.exists() {
+            let bundle = CaBundle {
+                path: system.to_path_buf(),
+                origin: "AWS_CA_BUNDLE".into(),
+            };
+            let client = http_client(Some(&bundle)).unwrap().unwrap();
+            assert_eq!(&first_bytes(client).await[..2], &[0x16, 0x03]);
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `cyi stop-clusters`: find the environment's active clusters, show them, confirm, and
 //! terminate them in as few TerminateJobFlows calls as the API allows.
 //!
-//! Gather (ListClusters, DescribeCluster) -> decide ([`stop::select`] or
+//! Gather (ListClusters with each page's DescribeClusters pipelined, STS alongside)
+//! -> decide ([`stop::select`] or
 //! [`stop::check_explicit`], then [`stop::plan_stop`]) -> show the plan -> dry-run
 //! return -> confirm -> [`stop::execute`] -> report, and optionally wait until the
 //! clusters are gone.
@@ -33,13 +34,15 @@ pub async fn run(
         names: &names,
         correlation_id: args.correlation_id.as_ref().map(Identifier::as_str),
     };
-    let account = aws
-        .check_account(settings.expected_account.as_deref(), &settings.env_name)
-        .await?
-        .account
-        .clone();
-
-    let targets = gather_targets(aws, args, &selector).await?;
+    // The account check (STS) and the EMR reads overlap: they are independent, and
+    // nothing is decided or changed before both have answered. A wrong account is
+    // reported before any EMR error.
+    let (identity, targets) = tokio::join!(
+        aws.check_account(settings.expected_account.as_deref(), &settings.env_name),
+        gather_targets(aws, args, &selector),
+    );
+    let account = identity?.account.clone();
+    let targets = targets?;
     let plan = stop::plan_stop(targets, args.force);
 
     let scope = StopScope {
@@ -71,9 +74,9 @@ pub async fn run(
     // here) still says which calls were answered, which were on the way and which were
     // never sent. An error installing the handler disables the branch, not the work.
     let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
-    let mut progress = StopProgress::default();
+    let progress = StopProgress::default();
     let interrupted = tokio::select! {
-        () = stop::execute(aws, &plan, &mut progress) => false,
+        () = stop::execute(aws, &plan, &progress) => false,
         Ok(()) = &mut interrupt => true,
     };
     let mut results = progress.finish(&plan);
@@ -129,9 +132,7 @@ async fn gather_targets(
     selector: &Selector<'_>,
 ) -> Result<Vec<ClusterDetail>> {
     if args.cluster_ids.is_empty() {
-        let listing = emr::list_active(aws).await?;
-        let candidates = stop::listed_candidates(&listing, selector.names);
-        let described = emr::describe_many(aws, &candidates).await?;
+        let described = emr::describe_listed(aws, stop::candidate_filter(selector.names)).await?;
         return Ok(stop::select(
             described.into_iter().flatten().collect(),
             selector,

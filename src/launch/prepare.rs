@@ -58,16 +58,21 @@ pub async fn prepare(
     checks::check_name(&request, &settings.cluster_name)?;
     super::apply_run(&mut request, &inputs.run);
 
-    let identity = aws
-        .check_account(settings.expected_account.as_deref(), &settings.env_name)
-        .await?
-        .clone();
+    // The reads overlap: the account check then the secrets (a password is fetched only
+    // with credentials of the environment's account), alongside the facts. Before the
+    // plan: the config (none for a local folder, one round trip from S3), then two.
     let ids = secrets::secret_ids(&request);
-    let (passwords, facts) = tokio::join!(
-        secrets::fetch(aws, &ids),
-        gather(aws, settings, &inputs, row)
-    );
-    let passwords = passwords?;
+    let checked = async {
+        let identity = aws
+            .check_account(settings.expected_account.as_deref(), &settings.env_name)
+            .await?
+            .clone();
+        let passwords = secrets::fetch(aws, &ids).await?;
+        Ok::<_, Error>((identity, passwords))
+    };
+    let (checked, facts) = tokio::join!(checked, gather(aws, settings, &inputs, row));
+    // A wrong account explains any failure of the facts: it is reported first.
+    let (identity, passwords) = checked?;
     let facts = facts?;
     secrets::substitute(&mut request, &passwords);
     let checks = checks::decide(

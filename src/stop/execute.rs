@@ -1,6 +1,8 @@
-//! Carrying out a [`StopPlan`] through the AWS layer.
+//! Carrying out a [`StopPlan`] through the AWS layer, its calls concurrent.
 
 use std::collections::HashSet;
+
+use futures_util::future::join_all;
 
 use super::batching::{StopPlan, triage_refused};
 use super::outcome::{StopOutcome, StopProgress};
@@ -9,8 +11,10 @@ use crate::aws::emr;
 
 /// Carries out the plan into `progress`. Never stops at the first failure: every batch
 /// is tried, and a batch refused as a whole is described again so the report says
-/// exactly which clusters are going.
-pub async fn execute(aws: &Aws, plan: &StopPlan, progress: &mut StopProgress) {
+/// exactly which clusters are going. The protection removals (`--force`) go first, all
+/// at once; then the TerminateJobFlows batches, all at once: the run's EMR limiter
+/// bounds how many are in flight.
+pub async fn execute(aws: &Aws, plan: &StopPlan, progress: &StopProgress) {
     for id in &plan.skipped {
         progress.record(
             id,
@@ -18,21 +22,22 @@ pub async fn execute(aws: &Aws, plan: &StopPlan, progress: &mut StopProgress) {
             Some("termination protection is on; left running (--force to terminate)".into()),
         );
     }
-    let mut unprotected = HashSet::new();
-    for id in &plan.unprotect {
+    let removals = plan.unprotect.iter().map(|id| async move {
         match emr::set_termination_protection(aws, id, false).await {
-            Ok(()) => {
-                unprotected.insert(id.as_str());
+            Ok(()) => Some(id.as_str()),
+            Err(e) => {
+                progress.record(
+                    id,
+                    StopOutcome::Failed,
+                    Some(format!("{e}; still protected, left running")),
+                );
+                None
             }
-            Err(e) => progress.record(
-                id,
-                StopOutcome::Failed,
-                Some(format!("{e}; still protected, left running")),
-            ),
         }
-    }
+    });
+    let unprotected: HashSet<&str> = join_all(removals).await.into_iter().flatten().collect();
     let forced: HashSet<&str> = plan.unprotect.iter().map(String::as_str).collect();
-    for batch in &plan.batches {
+    let batches = plan.batches.iter().filter_map(|batch| {
         // A forced target whose protection could not be removed would make EMR refuse
         // the whole call: it is left out.
         let ids: Vec<String> = batch
@@ -40,34 +45,37 @@ pub async fn execute(aws: &Aws, plan: &StopPlan, progress: &mut StopProgress) {
             .filter(|id| !forced.contains(id.as_str()) || unprotected.contains(id.as_str()))
             .cloned()
             .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        progress.sending(&ids);
-        match emr::terminate(aws, &ids).await {
-            Ok(()) => {
-                for id in &ids {
-                    let message = unprotected
-                        .contains(id.as_str())
-                        .then(|| "termination protection removed (--force)".to_owned());
-                    progress.record(id, StopOutcome::Terminating, message);
-                }
+        (!ids.is_empty()).then(|| send_batch(aws, ids, &unprotected, progress))
+    });
+    join_all(batches).await;
+}
+
+/// One TerminateJobFlows call and what it did to each of its ids.
+async fn send_batch(
+    aws: &Aws,
+    ids: Vec<String>,
+    unprotected: &HashSet<&str>,
+    progress: &StopProgress,
+) {
+    progress.sending(&ids);
+    match emr::terminate(aws, &ids).await {
+        Ok(()) => {
+            for id in &ids {
+                let message = unprotected
+                    .contains(id.as_str())
+                    .then(|| "termination protection removed (--force)".to_owned());
+                progress.record(id, StopOutcome::Terminating, message);
             }
-            Err(e) => record_refused_batch(aws, &ids, &e.to_string(), progress).await,
         }
-        progress.answered();
+        Err(e) => record_refused_batch(aws, &ids, &e.to_string(), progress).await,
     }
+    progress.answered(&ids);
 }
 
 /// A TerminateJobFlows call failed: what EMR says now decides each id's outcome. When
 /// a cluster protected since the plan explains the refusal (real EMR refuses the whole
 /// call for it), the rest of the batch is sent once more without it.
-async fn record_refused_batch(
-    aws: &Aws,
-    ids: &[String],
-    failure: &str,
-    progress: &mut StopProgress,
-) {
+async fn record_refused_batch(aws: &Aws, ids: &[String], failure: &str, progress: &StopProgress) {
     let now = match emr::describe_many(aws, ids).await {
         Ok(now) => now,
         Err(describe) => {

@@ -20,4 +20,4 @@ pub use batching::{StopPlan, TERMINATE_BATCH, plan_stop};
 pub use execute::execute;
 pub use names::NameMatch;
 pub use outcome::{StopOutcome, StopProgress, StopResult, record_final_states};
-pub use selection::{Selector, check_explicit, listed_candidates, select};
+pub use selection::{Selector, candidate_filter, check_explicit, listed_candidates, select};

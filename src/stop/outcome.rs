@@ -1,6 +1,7 @@
 //! What happened to each target, kept so that it survives an interrupted execution.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde::Serialize;
 
@@ -46,17 +47,29 @@ pub struct StopResult {
 }
 
 /// What [`super::execute`] has done so far, owned by the caller so that it survives the
-/// execution being dropped at Ctrl-C.
+/// execution being dropped at Ctrl-C. The calls run concurrently, so it is shared
+/// (`&self`) and keeps every call on the way, not just one.
 #[derive(Debug, Default)]
 pub struct StopProgress {
+    inner: Mutex<Progress>,
+}
+
+#[derive(Debug, Default)]
+struct Progress {
     results: BTreeMap<String, StopResult>,
-    /// The ids of the call that was sent and has not answered yet.
-    in_flight: Vec<String>,
+    /// The ids of the calls that were sent and have not answered yet.
+    in_flight: BTreeSet<String>,
 }
 
 impl StopProgress {
-    pub fn record(&mut self, id: &str, outcome: StopOutcome, message: Option<String>) {
-        self.results.insert(
+    fn inner(&self) -> MutexGuard<'_, Progress> {
+        // Each update is a single insert or remove: a poisoned lock still holds a
+        // consistent record, and losing it would lose the Ctrl-C report.
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn record(&self, id: &str, outcome: StopOutcome, message: Option<String>) {
+        self.inner().results.insert(
             id.to_owned(),
             StopResult {
                 id: id.to_owned(),
@@ -68,31 +81,40 @@ impl StopProgress {
     }
 
     /// A call naming `ids` is about to be sent.
-    pub fn sending(&mut self, ids: &[String]) {
-        self.in_flight = ids.to_vec();
+    pub fn sending(&self, ids: &[String]) {
+        self.inner().in_flight.extend(ids.iter().cloned());
     }
 
-    /// The call on the way has been answered (its ids are recorded).
-    pub fn answered(&mut self) {
-        self.in_flight.clear();
+    /// The call naming `ids` has been answered (its ids are recorded).
+    pub fn answered(&self, ids: &[String]) {
+        let mut inner = self.inner();
+        for id in ids {
+            inner.in_flight.remove(id);
+        }
     }
 
-    /// One result per target, in the plan's order. After an interrupt, a target of the
+    /// One result per target, in the plan's order. After an interrupt, a target of a
     /// call on the way is `Unknown` and one whose call was never sent is `NotSent`.
-    pub fn finish(mut self, plan: &StopPlan) -> Vec<StopResult> {
-        for id in std::mem::take(&mut self.in_flight) {
-            if !self.results.contains_key(&id) {
-                self.record(
-                    &id,
-                    StopOutcome::Unknown,
-                    Some("interrupted: its call was sent but not answered; it may be terminating (see `cyi clusters`)".into()),
-                );
-            }
+    pub fn finish(self, plan: &StopPlan) -> Vec<StopResult> {
+        let Progress {
+            mut results,
+            in_flight,
+        } = self
+            .inner
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        for id in in_flight {
+            results.entry(id.clone()).or_insert_with(|| StopResult {
+                id,
+                outcome: StopOutcome::Unknown,
+                message: Some("interrupted: its call was sent but not answered; it may be terminating (see `cyi clusters`)".into()),
+                final_state: None,
+            });
         }
         plan.targets
             .iter()
             .map(|c| {
-                self.results.remove(&c.id).unwrap_or_else(|| StopResult {
+                results.remove(&c.id).unwrap_or_else(|| StopResult {
                     id: c.id.clone(),
                     outcome: StopOutcome::NotSent,
                     message: Some("interrupted before its call was sent; still running".into()),
@@ -181,10 +203,10 @@ mod tests {
             unprotect: Vec::new(),
             skipped: Vec::new(),
         };
-        let mut progress = StopProgress::default();
+        let progress = StopProgress::default();
         progress.sending(&["j-A".into()]);
         progress.record("j-A", StopOutcome::Terminating, None);
-        progress.answered();
+        progress.answered(&["j-A".into()]);
         progress.sending(&["j-B".into(), "j-C".into()]);
         let results = progress.finish(&plan);
         let outcomes: Vec<(&str, StopOutcome)> =
@@ -196,6 +218,44 @@ mod tests {
                 ("j-B", StopOutcome::Unknown),
                 ("j-C", StopOutcome::Unknown),
                 ("j-D", StopOutcome::NotSent),
+            ]
+        );
+    }
+
+    #[test]
+    fn concurrent_calls_are_each_on_the_way_until_their_own_answer() {
+        let targets: Vec<ClusterDetail> = ["j-A", "j-B", "j-C", "j-D", "j-E"]
+            .iter()
+            .map(|id| ClusterDetail::new(id, "cyi", "WAITING"))
+            .collect();
+        let plan = StopPlan {
+            batches: vec![
+                vec!["j-A".into(), "j-B".into()],
+                vec!["j-C".into()],
+                vec!["j-D".into()],
+                vec!["j-E".into()],
+            ],
+            targets,
+            unprotect: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let progress = StopProgress::default();
+        progress.sending(&["j-A".into(), "j-B".into()]);
+        progress.sending(&["j-C".into()]);
+        progress.sending(&["j-D".into()]);
+        progress.record("j-C", StopOutcome::Terminating, None);
+        progress.answered(&["j-C".into()]);
+        let results = progress.finish(&plan);
+        let outcomes: Vec<(&str, StopOutcome)> =
+            results.iter().map(|r| (r.id.as_str(), r.outcome)).collect();
+        assert_eq!(
+            outcomes,
+            [
+                ("j-A", StopOutcome::Unknown),
+                ("j-B", StopOutcome::Unknown),
+                ("j-C", StopOutcome::Terminating),
+                ("j-D", StopOutcome::Unknown),
+                ("j-E", StopOutcome::NotSent),
             ]
         );
     }

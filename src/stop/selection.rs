@@ -36,12 +36,19 @@ pub fn listed<'a>(listing: &'a [Cluster], names: &NameMatch) -> Vec<&'a Cluster>
 
 /// The ids worth describing: [`listed`] clusters, each id once.
 pub fn listed_candidates(listing: &[Cluster], names: &NameMatch) -> Vec<String> {
-    let mut seen = HashSet::new();
-    listed(listing, names)
-        .into_iter()
-        .filter(|c| seen.insert(c.id.as_str()))
+    let mut wanted = candidate_filter(names);
+    listing
+        .iter()
+        .filter(|c| wanted(c))
         .map(|c| c.id.clone())
         .collect()
+}
+
+/// The same choice as [`listed_candidates`], one listed cluster at a time (for a
+/// listing still arriving page by page): active, matching `names`, each id once.
+pub fn candidate_filter(names: &NameMatch) -> impl FnMut(&Cluster) -> bool + '_ {
+    let mut seen = HashSet::new();
+    move |c| is_active_state(&c.state) && names.matches(&c.name) && seen.insert(c.id.clone())
 }
 
 /// The targets among described candidates: active, with a matching name and, when

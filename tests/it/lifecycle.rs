@@ -388,7 +388,6 @@ fn stopping_200_clusters_under_a_describe_cluster_rate_limit_completes_without_e
 }
 
 #[test]
-#[ignore = "needs pipelined stop (issue 14): DescribeCluster starts only after the last ListClusters page"]
 fn first_page_candidates_are_described_before_the_last_list_page_is_answered() {
     let sandbox = Sandbox::start();
     launch_many(&sandbox, "cyi", 120);
@@ -417,6 +416,50 @@ fn first_page_candidates_are_described_before_the_last_list_page_is_answered() {
         "first DescribeCluster at {:.3}s, last ListClusters page answered at {last_page_answered:.3}s",
         first_describe.arrived
     );
+}
+
+/// The longest chain of calls each sent only after the previous one was answered: a
+/// call's depth is one more than the deepest call answered before it arrived.
+fn round_trips(calls: &[crate::support::emr_world::TimedCall]) -> usize {
+    let mut depth: Vec<usize> = Vec::new();
+    for call in calls {
+        let before = calls
+            .iter()
+            .zip(&depth)
+            .filter(|(c, _)| c.completed.is_some_and(|done| done <= call.arrived))
+            .map(|(_, d)| *d)
+            .max()
+            .unwrap_or(0);
+        depth.push(before + 1);
+    }
+    depth.into_iter().max().unwrap_or(0)
+}
+
+#[test]
+fn start_cluster_reads_overlap_to_two_round_trips_before_the_plan() {
+    let sandbox = Sandbox::start();
+    let w = world(&sandbox);
+    // Another run's cluster: listed and described, not a reason to refuse.
+    sandbox.launch_cluster("cyi", &[("Correlation_Id", "another-run")]);
+    sandbox.clear_calls();
+    set_network(&sandbox, 150, 0);
+
+    let run = start::start(&sandbox, &[&w.password], &["--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let calls = timed_calls(&sandbox);
+    let operations: Vec<&str> = calls.iter().map(|c| c.operation.as_str()).collect();
+    for needed in [
+        "GetCallerIdentity",
+        "GetItem",
+        "ListClusters",
+        "DescribeCluster",
+        "GetSecretValue",
+    ] {
+        assert!(operations.contains(&needed), "{needed}: {operations:?}");
+    }
+    // A local config folder: the account check, state row, listing and input in the
+    // first round trip; the secret and the listed clusters' descriptions in the second.
+    assert_eq!(round_trips(&calls), 2, "{operations:?}");
 }
 
 #[test]

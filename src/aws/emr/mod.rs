@@ -16,11 +16,18 @@ use super::{Aws, aws_error};
 use crate::error::{Error, Result};
 
 mod history;
+mod listing;
 pub use history::{ALL_STATES, ClusterRecord, StepFailure, list_since, log_uri, step_failure};
+pub use listing::{describe_listed, list_active};
 
-/// How many independent EMR reads run at once: enough to hide latency, few enough not
-/// to provoke throttling.
-pub const CONCURRENCY: usize = 8;
+/// How many independent EMR calls run at once: enough to hide latency, few enough not
+/// to provoke throttling. The run's [`crate::aws::limit::Limiter`] bounds them again,
+/// lower while EMR throttles.
+pub const CONCURRENCY: usize = crate::aws::limit::MAX_IN_FLIGHT;
+
+/// How many calls a pipeline keeps queued behind the limiter: enough that the next
+/// ListClusters page is never waiting for a place in the queue.
+const QUEUED: usize = 1024;
 
 /// The states EMR calls active: the cluster exists and costs money.
 pub const ACTIVE_STATES: [ClusterState; 4] = [
@@ -144,7 +151,10 @@ fn utc(t: Option<&AwsDateTime>) -> Option<DateTime<Utc>> {
 
 /// DescribeCluster for one id; `None` when EMR does not know the id.
 pub async fn describe(aws: &Aws, id: &str) -> Result<Option<ClusterDetail>> {
-    let answer = aws.emr.describe_cluster().cluster_id(id).send().await;
+    let answer = aws
+        .emr_limit
+        .run(aws.emr.describe_cluster().cluster_id(id).send())
+        .await;
     let cluster = match answer {
         Ok(out) => out.cluster,
         Err(err) if is_no_such_cluster(&err) => return Ok(None),
@@ -187,11 +197,11 @@ pub async fn describe(aws: &Aws, id: &str) -> Result<Option<ClusterDetail>> {
     }))
 }
 
-/// DescribeCluster for several ids, [`CONCURRENCY`] at a time, in the order given;
-/// `None` for ids EMR does not know.
+/// DescribeCluster for several ids, as many at a time as the limiter allows, in the
+/// order given; `None` for ids EMR does not know.
 pub async fn describe_many(aws: &Aws, ids: &[String]) -> Result<Vec<Option<ClusterDetail>>> {
     stream::iter(ids.iter().map(|id| describe(aws, id)))
-        .buffered(CONCURRENCY)
+        .buffered(QUEUED)
         .try_collect()
         .await
 }
@@ -206,38 +216,6 @@ fn is_no_such_cluster<R>(err: &aws_sdk_emr::error::SdkError<DescribeClusterError
     })
 }
 
-/// Every active cluster of the account and region, following ListClusters to its last
-/// page (50 clusters a page). Only the active states are asked for, and the state of
-/// each answer is checked again: a cluster reported in any other state (TERMINATING
-/// included) is left out.
-pub async fn list_active(aws: &Aws) -> Result<Vec<Cluster>> {
-    let mut clusters = Vec::new();
-    let mut marker = None;
-    loop {
-        let page = aws
-            .emr
-            .list_clusters()
-            .set_cluster_states(Some(ACTIVE_STATES.to_vec()))
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(|e| aws_error("emr:ListClusters", e))?;
-        clusters.extend(page.clusters().iter().map(Cluster::from_summary));
-        marker = page.marker;
-        if marker.is_none() {
-            return Ok(only_active(clusters));
-        }
-    }
-}
-
-/// The clusters of a listing whose state is active.
-fn only_active(clusters: Vec<Cluster>) -> Vec<Cluster> {
-    clusters
-        .into_iter()
-        .filter(|c| is_active_state(&c.state))
-        .collect()
-}
-
 /// The clusters whose name is exactly `name` (a substring is not enough: `legacyimport`
 /// is not a `cyi` cluster).
 pub fn named<'a>(clusters: &'a [Cluster], name: &str) -> Vec<&'a Cluster> {
@@ -246,11 +224,14 @@ pub fn named<'a>(clusters: &'a [Cluster], name: &str) -> Vec<&'a Cluster> {
 
 /// SetTerminationProtection for one cluster.
 pub async fn set_termination_protection(aws: &Aws, id: &str, protected: bool) -> Result<()> {
-    aws.emr
+    let call = aws
+        .emr
         .set_termination_protection()
         .job_flow_ids(id)
         .termination_protected(protected)
-        .send()
+        .send();
+    aws.emr_limit
+        .run(call)
         .await
         .map_err(|e| aws_error("emr:SetTerminationProtection", e))?;
     Ok(())
@@ -265,10 +246,13 @@ pub async fn terminate(aws: &Aws, ids: &[String]) -> Result<()> {
             ids.len()
         )));
     }
-    aws.emr
+    let call = aws
+        .emr
         .terminate_job_flows()
         .set_job_flow_ids(Some(ids.to_vec()))
-        .send()
+        .send();
+    aws.emr_limit
+        .run(call)
         .await
         .map_err(|e| aws_error("emr:TerminateJobFlows", e))?;
     Ok(())
@@ -324,6 +308,7 @@ pub async fn wait_terminated(
 
 #[cfg(test)]
 mod tests {
+    use super::listing::only_active;
     use super::*;
 
     fn cluster(id: &str, name: &str) -> Cluster {
@@ -481,12 +466,7 @@ pub async fn tagged_clusters(
     cluster_name: &str,
     correlation_id: &str,
 ) -> Result<Vec<ClusterDetail>> {
-    let active = list_active(aws).await?;
-    let ids: Vec<String> = named(&active, cluster_name)
-        .iter()
-        .map(|c| c.id.clone())
-        .collect();
-    Ok(describe_many(aws, &ids)
+    Ok(describe_listed(aws, |c| c.name == cluster_name)
         .await?
         .into_iter()
         .flatten()

@@ -87,9 +87,12 @@ fn a_failed_batch_is_reported_and_the_other_batches_still_run() {
         .map(|_| sandbox.launch_cluster("cyi", &[]))
         .collect();
     sandbox.clear_calls();
-    // The second TerminateJobFlows call fails on every attempt the SDK makes.
+    // The TerminateJobFlows call naming `doomed` fails on every attempt the SDK makes.
+    // The batches are sent concurrently: the fault picks its call by content, not by
+    // arrival order.
+    let doomed = ours[12].clone();
     sandbox.set_faults(serde_json::json!([
-        {"operation": "TerminateJobFlows", "kind": "500", "skip": 1, "times": 5}
+        {"operation": "TerminateJobFlows", "kind": "500", "naming": doomed, "times": 5}
     ]));
 
     let out = sandbox
@@ -108,7 +111,21 @@ fn a_failed_batch_is_reported_and_the_other_batches_still_run() {
         seen
     };
     assert_eq!(batches.len(), 3, "{batches:?}");
-    let failed: BTreeSet<&String> = batches[1].iter().collect();
+    let failed: BTreeSet<&String> = batches
+        .iter()
+        .find(|b| b.contains(&doomed))
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(
+        sandbox
+            .calls_of("TerminateJobFlows")
+            .iter()
+            .filter(|c| c.params["JobFlowIds"].to_string().contains(&doomed))
+            .count(),
+        5,
+        "the failing call is tried as often as the SDK retries"
+    );
     for result in doc["results"].as_array().unwrap() {
         let id = result["id"].as_str().unwrap().to_owned();
         if failed.contains(&id) {

@@ -142,6 +142,9 @@ impl Sandbox {
                 .region(aws_config::Region::new(REGION))
                 .credentials_provider(aws_credential_types::Credentials::for_tests())
                 .endpoint_url(self.endpoint())
+                // moto is plain HTTP on loopback; the SDK's default client is not built
+                // in (Cargo.toml).
+                .http_client(aws_smithy_http_client::Builder::new().build_http())
                 .load(),
         )
     }

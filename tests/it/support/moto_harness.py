@@ -105,6 +105,8 @@ class Rule:
     skip: let this many matching calls through first (default 0).
     times: fault this many matching calls after that (default 1; -1 for all).
     every: fault only every n-th matching call (default 1).
+    naming: match only calls whose parameters name this value (e.g. a cluster id), so a
+          fault can pick one of several concurrent calls whatever their arrival order.
     request: for "before": {"target": "DynamoDB_20120810.UpdateItem", "body": {...}}.
     """
 
@@ -115,10 +117,13 @@ class Rule:
         self.times = int(spec.get("times", 1))
         self.every = max(1, int(spec.get("every", 1)))
         self.request = spec.get("request")
+        self.naming = spec.get("naming")
         self.seen = 0
 
-    def take(self, operation):
+    def take(self, operation, params):
         if self.operation not in ("*", operation) or self.times == 0:
+            return False
+        if self.naming is not None and self.naming not in json.dumps(params):
             return False
         self.seen += 1
         if self.seen <= self.skip or (self.seen - self.skip - 1) % self.every:
@@ -149,7 +154,7 @@ class Harness:
         with self.lock:
             call["seq"] = len(self.calls)
             self.calls.append(call)
-            rule = next((r for r in self.rules if r.take(call["operation"])), None)
+            rule = next((r for r in self.rules if r.take(call["operation"], call["params"])), None)
             # Counted in arrival order, like `seq`, so "1 call in N" is exact.
             throttle = self.network.throttles()
         delay = self.network.delay()
