@@ -8,6 +8,7 @@ pub mod confirm;
 pub mod error;
 pub mod generation;
 pub mod launch;
+pub mod local_file;
 pub mod render;
 pub mod row;
 pub mod settings;

@@ -3,6 +3,7 @@
 
 pub mod lock;
 pub mod model;
+pub mod read;
 pub mod secrets;
 pub mod source;
 pub mod to_sdk;

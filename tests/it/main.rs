@@ -12,6 +12,7 @@ mod clear_row;
 mod cli;
 mod clusters;
 mod faults;
+mod hostile;
 mod iam_policy;
 mod lifecycle;
 mod races;
