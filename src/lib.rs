@@ -22,6 +22,7 @@ use crate::aws::Aws;
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
 use crate::render::Ui;
+use crate::render::escape::Escaped;
 use crate::settings::Settings;
 
 /// Runs one parsed command line, writing the result to `out` and messages to `err`.
@@ -33,9 +34,19 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCod
     let settings = Settings::load(&cli.global, std::io::stderr().is_terminal())?;
     dialoguer::console::set_colors_enabled_stderr(settings.color);
     dialoguer::console::set_colors_enabled(settings.color);
+    // Human output is escaped on its way out, whatever wrote it (see render::escape);
+    // a JSON document is not (its escaping is JSON's, and its values stay exact).
+    let mut human_out;
+    let out: &mut dyn Write = if settings.output == cli::OutputFormat::Json {
+        out
+    } else {
+        human_out = Escaped::new(out);
+        &mut human_out
+    };
+    let mut err = Escaped::new(err);
     let mut ui = Ui {
         out,
-        err,
+        err: &mut err,
         format: settings.output,
     };
     // The archive is a local file: listing it needs no region and no credentials.

@@ -2,6 +2,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
+use cyi::render::escape::escape;
 use dialoguer::console::style;
 
 fn main() -> ExitCode {
@@ -18,8 +19,15 @@ fn main() -> ExitCode {
         }
         Err(error) => {
             let _ = out.flush();
-            let _ = writeln!(err, "{} {error}", style("error:").red().bold().for_stderr());
+            // The message may quote input or AWS: escaped, unlike our own styling.
+            let message = escape(&error.to_string()).into_owned();
+            let _ = writeln!(
+                err,
+                "{} {message}",
+                style("error:").red().bold().for_stderr()
+            );
             if let Some(hint) = error.hint() {
+                let hint = escape(hint);
                 let _ = writeln!(err, "{} {hint}", style("hint:").yellow().for_stderr());
             }
             error.to_exit_code()

@@ -4,6 +4,7 @@
 //! stderr carries messages, plans shown before a JSON result, and prompts.
 
 pub mod clusters;
+pub mod escape;
 pub mod stop;
 
 use std::io::Write;

@@ -11,6 +11,7 @@ mod bad_input;
 mod clear_row;
 mod cli;
 mod clusters;
+mod escapes;
 mod faults;
 mod hostile;
 mod iam_policy;
