@@ -10,6 +10,7 @@ use dialoguer::console::Term;
 use dialoguer::{Confirm, Input};
 
 use crate::error::{Error, Result};
+use crate::render::escape::escape;
 use crate::settings::Settings;
 
 /// What must happen before a destructive action may go ahead.
@@ -63,51 +64,93 @@ pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
+/// The terminal as [`confirm`] uses it, so that what is done with each answer is
+/// unit-tested with scripted answers.
+pub trait Prompt {
+    /// Whether a person can answer at all.
+    fn interactive(&self) -> bool;
+    /// Asks a yes/no question; anything but yes (an error included) is no.
+    fn yes_no(&mut self, question: &str) -> bool;
+    /// Asks for one line; an error reads as an empty line.
+    fn line(&mut self, question: &str) -> String;
+}
+
+/// The real terminal: questions on stderr, answers from stdin.
+pub struct Terminal;
+
+impl Prompt for Terminal {
+    fn interactive(&self) -> bool {
+        interactive()
+    }
+
+    fn yes_no(&mut self, question: &str) -> bool {
+        Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact_on(&Term::stderr())
+            .unwrap_or(false)
+    }
+
+    fn line(&mut self, question: &str) -> String {
+        Input::new()
+            .with_prompt(question)
+            .allow_empty(true)
+            .interact_text_on(&Term::stderr())
+            .unwrap_or_default()
+    }
+}
+
 /// Asks for (or checks) confirmation of `action`, e.g. "terminate 3 clusters".
 /// Returns Ok only when the action may go ahead.
 pub fn confirm(settings: &Settings, action: &str) -> Result<()> {
-    let situation = Situation {
+    let facts = Situation {
         env_name: &settings.env_name,
         protected: settings.protected,
         yes: settings.yes,
         env_confirmed: settings.confirm_env.is_some(),
-        interactive: interactive(),
+        interactive: false,
     };
-    let term = Term::stderr();
+    confirm_on(&mut Terminal, facts, action)
+}
+
+/// [`confirm`] on a given terminal; `facts.interactive` is the terminal's own.
+pub fn confirm_on(prompt: &mut dyn Prompt, facts: Situation<'_>, action: &str) -> Result<()> {
+    let env = facts.env_name;
+    let situation = Situation {
+        interactive: prompt.interactive(),
+        ..facts
+    };
+    // The question quotes the action and the environment's name: shown escaped, like
+    // every other line a person reads.
     match gate(situation) {
         Gate::Proceed => Ok(()),
         Gate::Refuse(message) => Err(Error::NotConfirmed { message }),
         Gate::AskYesNo => {
-            let yes = Confirm::new()
-                .with_prompt(format!("{action} in {}?", settings.env_name))
-                .default(false)
-                .interact_on(&term)
-                .unwrap_or(false);
-            if yes { Ok(()) } else { Err(Error::Declined) }
+            if prompt.yes_no(&escape(&format!("{action} in {env}?"))) {
+                Ok(())
+            } else {
+                Err(Error::Declined)
+            }
         }
         Gate::AskEnvName => {
-            let typed: String = Input::new()
-                .with_prompt(format!(
-                    "'{env}' is a protected environment. To {action}, type its name",
-                    env = settings.env_name
-                ))
-                .allow_empty(true)
-                .interact_text_on(&term)
-                .unwrap_or_default();
-            if typed.trim() == settings.env_name {
+            let question =
+                format!("'{env}' is a protected environment. To {action}, type its name");
+            let typed = prompt.line(&escape(&question));
+            if names_match(&typed, env) {
                 Ok(())
             } else {
                 Err(Error::refused(
-                    format!(
-                        "'{}' is not '{}'; nothing was changed",
-                        typed.trim(),
-                        settings.env_name
-                    ),
+                    format!("'{}' is not '{env}'; nothing was changed", typed.trim()),
                     None,
                 ))
             }
         }
     }
+}
+
+/// What was typed names the environment: exactly, but for surrounding blanks.
+fn names_match(typed: &str, env: &str) -> bool {
+    typed.trim() == env
 }
 
 #[cfg(test)]
@@ -151,5 +194,111 @@ mod tests {
                 assert!(message.contains("--confirm-env production"), "{message}");
             }
         }
+    }
+
+    /// Answers from a script, recording the questions.
+    struct Scripted {
+        interactive: bool,
+        yes: bool,
+        line: &'static str,
+        asked: Vec<String>,
+    }
+
+    impl Prompt for Scripted {
+        fn interactive(&self) -> bool {
+            self.interactive
+        }
+        fn yes_no(&mut self, question: &str) -> bool {
+            self.asked.push(question.to_owned());
+            self.yes
+        }
+        fn line(&mut self, question: &str) -> String {
+            self.asked.push(question.to_owned());
+            self.line.to_owned()
+        }
+    }
+
+    fn scripted(interactive: bool, yes: bool, line: &'static str) -> Scripted {
+        Scripted {
+            interactive,
+            yes,
+            line,
+            asked: Vec::new(),
+        }
+    }
+
+    fn facts(protected: bool, yes: bool, env_confirmed: bool) -> Situation<'static> {
+        Situation {
+            env_name: "production",
+            protected,
+            yes,
+            env_confirmed,
+            // Always the prompt's own: this value must not count.
+            interactive: true,
+        }
+    }
+
+    #[test]
+    fn without_a_terminal_nothing_is_asked_and_nothing_confirmed() {
+        let mut prompt = scripted(false, true, "production");
+        let err = confirm_on(&mut prompt, facts(false, false, false), "clear").unwrap_err();
+        assert!(matches!(err, Error::NotConfirmed { .. }), "{err:?}");
+        let err = confirm_on(&mut prompt, facts(true, true, false), "clear").unwrap_err();
+        assert!(matches!(err, Error::NotConfirmed { .. }), "{err:?}");
+        assert!(prompt.asked.is_empty(), "{:?}", prompt.asked);
+        confirm_on(&mut prompt, facts(true, true, true), "clear").unwrap();
+        confirm_on(&mut prompt, facts(false, true, false), "clear").unwrap();
+    }
+
+    #[test]
+    fn a_question_is_asked_and_its_answer_decides() {
+        let mut no = scripted(true, false, "");
+        let err = confirm_on(&mut no, facts(false, false, false), "terminate 2 clusters");
+        assert!(matches!(err, Err(Error::Declined)), "{err:?}");
+        assert_eq!(no.asked, ["terminate 2 clusters in production?"]);
+        let mut yes = scripted(true, true, "");
+        confirm_on(&mut yes, facts(false, false, false), "terminate 2 clusters").unwrap();
+        assert_eq!(yes.asked.len(), 1);
+        // --yes on an unprotected environment asks nothing.
+        let mut unasked = scripted(true, false, "");
+        confirm_on(&mut unasked, facts(false, true, false), "x").unwrap();
+        assert!(unasked.asked.is_empty());
+    }
+
+    #[test]
+    fn a_protected_environment_needs_its_name_typed() {
+        for (typed, ok) in [
+            ("production", true),
+            ("  production \t", true),
+            ("prod", false),
+            ("Production", false),
+            ("", false),
+            ("production production", false),
+        ] {
+            let mut prompt = scripted(true, true, typed);
+            let result = confirm_on(&mut prompt, facts(true, true, false), "clear the row");
+            assert_eq!(result.is_ok(), ok, "typed {typed:?}: {result:?}");
+            assert_eq!(
+                prompt.asked,
+                ["'production' is a protected environment. To clear the row, type its name"]
+            );
+            if let Err(err) = result {
+                assert!(matches!(err, Error::Refused { .. }), "{err:?}");
+                assert!(err.to_string().contains("is not 'production'"), "{err}");
+            }
+        }
+        assert!(names_match(" a\n", "a"));
+        assert!(!names_match("a b", "ab"));
+    }
+
+    #[test]
+    fn questions_show_outside_text_escaped() {
+        let mut prompt = scripted(true, true, "");
+        let facts = Situation {
+            env_name: "dev\u{1b}[2J",
+            ..facts(false, false, false)
+        };
+        confirm_on(&mut prompt, facts, "clear run\u{9b}1").unwrap();
+        assert_eq!(prompt.asked, ["clear run\\u{9b}1 in dev\\x1b[2J?"]);
     }
 }
