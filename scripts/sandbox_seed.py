@@ -10,7 +10,9 @@ tests/it/support/moto_harness.py).
 - DynamoDB: the state table with an IN_PROGRESS, a FAILED and a COMPLETED row. Each id
   carries its row's `Date` (`cyi-<Date>-a`), and `TimeToExist` is midnight a week after
   "today", so a fixed "today" gives the same world (ids, dates, expiries) on any day.
-- EMR: clusters of several products, CYI ones among them (one running a job).
+- EMR: clusters of several products, CYI ones among them (one running a job); the
+  failed run's cluster has steps and a LogUri, with its failed step's stderr.gz in
+  s3://sandbox-cyi-logs/ at EMR's path (what `cyi logs` reads).
 
 As a script it seeds a running server and writes the `sandbox` environment:
   python3 scripts/sandbox_seed.py --endpoint URL --fixtures DIR --config-file PATH [--today YYYY-MM-DD]
@@ -18,6 +20,7 @@ As a script it seeds a running server and writes the `sandbox` environment:
 
 import argparse
 import datetime
+import gzip
 import json
 import pathlib
 import secrets
@@ -31,6 +34,10 @@ CONFIG_BUCKET = "sandbox-cyi-config"
 INPUT_BUCKET = "sandbox-cyi-input"
 SECRET_ID = "metadata-store-cyi-writer"
 ACTIVE_STATES = ["STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING"]
+LOG_BUCKET = "sandbox-cyi-logs"
+LOG_URI = f"s3://{LOG_BUCKET}/emr/cyi/"
+# The steps of tests/fixtures/cluster-config/steps.yaml, by name.
+STEPS = ["courtesy-flush", "run-cyi", "flush-pushgateway"]
 
 
 def client(service, endpoint, key="sandbox"):
@@ -79,7 +86,7 @@ def create_secret(secretsmanager, password):
     secretsmanager.create_secret(Name=SECRET_ID, SecretString=json.dumps({"password": password}))
 
 
-def launch(emr, name, tags=None):
+def launch(emr, name, tags=None, **extra):
     """A cluster that stays alive (WAITING) under `name`; its id."""
     return emr.run_job_flow(
         Name=name,
@@ -88,7 +95,23 @@ def launch(emr, name, tags=None):
         Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()],
         JobFlowRole="cyi_emr_instance_profile",
         ServiceRole="cyi_emr_service_role",
+        **extra,
     )["JobFlowId"]
+
+
+def seed_step_log(s3, emr, cluster, day):
+    """The failed step's stderr, gzip-compressed where EMR would have copied it."""
+    create_bucket(s3, LOG_BUCKET)
+    step = next(s["Id"] for s in emr.list_steps(ClusterId=cluster)["Steps"] if s["Name"] == "run-cyi")
+    stamp = day.strftime("%y/%m/%d")
+    lines = [f"{stamp} 02:{i // 60:02d}:{i % 60:02d} INFO Client: Application report for application_1700000000000_0001 (state: RUNNING)" for i in range(120)]
+    lines += [
+        f"{stamp} 02:02:00 ERROR Hive: FAILED: SemanticException [Error 10001]: Line 1:14 Table not found 'cyi_{day:%Y_%m_%d}'",
+        'Exception in thread "main" java.lang.RuntimeException: hive -f failed with exit code 1',
+        "\tat uk.gov.dwp.cyi.Steps.run(Steps.java:88)",
+    ]
+    key = f"emr/cyi/{cluster}/steps/{step}/stderr.gz"
+    s3.put_object(Bucket=LOG_BUCKET, Key=key, Body=gzip.compress(("\n".join(lines) + "\n").encode()))
 
 
 def run_id(day):
@@ -116,7 +139,9 @@ def seed(endpoint, fixtures, today):
     running = launch(emr, "cyi", {"Correlation_Id": run_id(in_progress), "export_date": str(in_progress)})
     launch(emr, "legacyimport")
     launch(emr, "aws-ucfs-claimant")
-    old = launch(emr, "cyi", {"Correlation_Id": run_id(failed), "export_date": str(failed)})
+    steps = [{"Name": n, "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["true"]}} for n in STEPS]
+    old = launch(emr, "cyi", {"Correlation_Id": run_id(failed), "export_date": str(failed)}, LogUri=LOG_URI, Steps=steps)
+    seed_step_log(s3, emr, old, failed)
     emr.terminate_job_flows(JobFlowIds=[old])
     # So `cyi restart` of the failed run finds its day's input.
     put_input(s3, INPUT_BUCKET, failed, [900])

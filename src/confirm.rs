@@ -6,10 +6,9 @@
 
 use std::io::IsTerminal;
 
-use dialoguer::console::Term;
-use dialoguer::{Confirm, Input};
-
 use crate::error::{Error, Result};
+use crate::prompt::{self, Reply};
+use crate::render::display_text;
 use crate::render::escape::escape;
 use crate::settings::Settings;
 
@@ -64,18 +63,16 @@ pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
-/// The terminal as [`confirm`] uses it, so that what is done with each answer is
+/// The terminal as [`confirm`] uses it, so that what each answer leads to is
 /// unit-tested with scripted answers.
 pub trait Prompt {
     /// Whether a person can answer at all.
     fn interactive(&self) -> bool;
-    /// Asks a yes/no question; anything but yes (an error included) is no.
-    fn yes_no(&mut self, question: &str) -> bool;
-    /// Asks for one line; an error reads as an empty line.
-    fn line(&mut self, question: &str) -> String;
+    /// Shows `question` and reads one line; Ctrl-C is [`Error::Cancelled`].
+    fn ask(&mut self, question: &str) -> Result<String>;
 }
 
-/// The real terminal: questions on stderr, answers from stdin.
+/// The real terminal: the question on stderr, the answer from stdin.
 pub struct Terminal;
 
 impl Prompt for Terminal {
@@ -83,20 +80,13 @@ impl Prompt for Terminal {
         interactive()
     }
 
-    fn yes_no(&mut self, question: &str) -> bool {
-        Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact_on(&Term::stderr())
-            .unwrap_or(false)
-    }
-
-    fn line(&mut self, question: &str) -> String {
-        Input::new()
-            .with_prompt(question)
-            .allow_empty(true)
-            .interact_text_on(&Term::stderr())
-            .unwrap_or_default()
+    fn ask(&mut self, question: &str) -> Result<String> {
+        let mut tty = std::io::stderr();
+        match prompt::ask(question, &mut tty) {
+            Ok(Reply::Line(line)) => Ok(line),
+            Ok(Reply::Cancelled) => Err(Error::Cancelled),
+            Err(err) => Err(Error::io("cannot read the answer from the terminal", err)),
+        }
     }
 }
 
@@ -113,44 +103,48 @@ pub fn confirm(settings: &Settings, action: &str) -> Result<()> {
     confirm_on(&mut Terminal, facts, action)
 }
 
-/// [`confirm`] on a given terminal; `facts.interactive` is the terminal's own.
+/// [`confirm`] on a given terminal; whether it is interactive is the terminal's say,
+/// not `facts.interactive`.
 pub fn confirm_on(prompt: &mut dyn Prompt, facts: Situation<'_>, action: &str) -> Result<()> {
     let env = facts.env_name;
     let situation = Situation {
         interactive: prompt.interactive(),
         ..facts
     };
-    // The question quotes the action and the environment's name: shown escaped, like
+    // The questions quote the action and the environment's name: shown escaped, like
     // every other line a person reads.
     match gate(situation) {
         Gate::Proceed => Ok(()),
         Gate::Refuse(message) => Err(Error::NotConfirmed { message }),
         Gate::AskYesNo => {
-            if prompt.yes_no(&escape(&format!("{action} in {env}?"))) {
+            let answer = prompt.ask(&escape(&format!("{action} in {env}? [y/N] ")))?;
+            if prompt::is_yes(&answer) {
                 Ok(())
             } else {
                 Err(Error::Declined)
             }
         }
         Gate::AskEnvName => {
-            let question =
-                format!("'{env}' is a protected environment. To {action}, type its name");
-            let typed = prompt.line(&escape(&question));
-            if names_match(&typed, env) {
-                Ok(())
-            } else {
-                Err(Error::refused(
-                    format!("'{}' is not '{env}'; nothing was changed", typed.trim()),
-                    None,
-                ))
-            }
+            let typed = prompt.ask(&escape(&format!(
+                "'{env}' is a protected environment. To {action}, type its name: "
+            )))?;
+            check_typed_name(&typed, env)
         }
     }
 }
 
-/// What was typed names the environment: exactly, but for surrounding blanks.
-fn names_match(typed: &str, env: &str) -> bool {
-    typed.trim() == env
+/// The typed name must be the environment's, surrounding spaces ignored.
+fn check_typed_name(typed: &str, env_name: &str) -> Result<()> {
+    if typed.trim() == env_name {
+        return Ok(());
+    }
+    Err(Error::refused(
+        format!(
+            "'{}' is not '{env_name}'; nothing was changed",
+            display_text(typed.trim())
+        ),
+        None,
+    ))
 }
 
 #[cfg(test)]
@@ -165,6 +159,19 @@ mod tests {
             env_confirmed,
             interactive,
         })
+    }
+
+    #[test]
+    fn the_typed_name_must_match_once_trimmed() {
+        assert!(check_typed_name("production", "production").is_ok());
+        assert!(check_typed_name("  production \t", "production").is_ok());
+        for wrong in ["", "prod", "Production", "production2", "dev"] {
+            let err = check_typed_name(wrong, "production").unwrap_err();
+            assert_eq!(err.exit_code(), 1, "{wrong}");
+            assert!(err.to_string().ends_with("nothing was changed"), "{err}");
+        }
+        let err = check_typed_name("\u{1b}[2J", "production").unwrap_err();
+        assert!(!err.to_string().contains('\u{1b}'), "{err}");
     }
 
     #[test]
@@ -199,8 +206,7 @@ mod tests {
     /// Answers from a script, recording the questions.
     struct Scripted {
         interactive: bool,
-        yes: bool,
-        line: &'static str,
+        answer: Result<&'static str>,
         asked: Vec<String>,
     }
 
@@ -208,21 +214,19 @@ mod tests {
         fn interactive(&self) -> bool {
             self.interactive
         }
-        fn yes_no(&mut self, question: &str) -> bool {
+        fn ask(&mut self, question: &str) -> Result<String> {
             self.asked.push(question.to_owned());
-            self.yes
-        }
-        fn line(&mut self, question: &str) -> String {
-            self.asked.push(question.to_owned());
-            self.line.to_owned()
+            match &self.answer {
+                Ok(line) => Ok((*line).to_owned()),
+                Err(_) => Err(Error::Cancelled),
+            }
         }
     }
 
-    fn scripted(interactive: bool, yes: bool, line: &'static str) -> Scripted {
+    fn scripted(interactive: bool, answer: &'static str) -> Scripted {
         Scripted {
             interactive,
-            yes,
-            line,
+            answer: Ok(answer),
             asked: Vec::new(),
         }
     }
@@ -233,14 +237,14 @@ mod tests {
             protected,
             yes,
             env_confirmed,
-            // Always the prompt's own: this value must not count.
+            // The prompt's own answer counts, never this.
             interactive: true,
         }
     }
 
     #[test]
     fn without_a_terminal_nothing_is_asked_and_nothing_confirmed() {
-        let mut prompt = scripted(false, true, "production");
+        let mut prompt = scripted(false, "production");
         let err = confirm_on(&mut prompt, facts(false, false, false), "clear").unwrap_err();
         assert!(matches!(err, Error::NotConfirmed { .. }), "{err:?}");
         let err = confirm_on(&mut prompt, facts(true, true, false), "clear").unwrap_err();
@@ -252,15 +256,21 @@ mod tests {
 
     #[test]
     fn a_question_is_asked_and_its_answer_decides() {
-        let mut no = scripted(true, false, "");
+        let mut no = scripted(true, "n");
         let err = confirm_on(&mut no, facts(false, false, false), "terminate 2 clusters");
         assert!(matches!(err, Err(Error::Declined)), "{err:?}");
-        assert_eq!(no.asked, ["terminate 2 clusters in production?"]);
-        let mut yes = scripted(true, true, "");
+        assert_eq!(no.asked, ["terminate 2 clusters in production? [y/N] "]);
+        let mut yes = scripted(true, "y");
         confirm_on(&mut yes, facts(false, false, false), "terminate 2 clusters").unwrap();
         assert_eq!(yes.asked.len(), 1);
+        let mut cancelled = Scripted {
+            answer: Err(Error::Cancelled),
+            ..scripted(true, "")
+        };
+        let err = confirm_on(&mut cancelled, facts(false, false, false), "x");
+        assert!(matches!(err, Err(Error::Cancelled)), "{err:?}");
         // --yes on an unprotected environment asks nothing.
-        let mut unasked = scripted(true, false, "");
+        let mut unasked = scripted(true, "n");
         confirm_on(&mut unasked, facts(false, true, false), "x").unwrap();
         assert!(unasked.asked.is_empty());
     }
@@ -270,35 +280,28 @@ mod tests {
         for (typed, ok) in [
             ("production", true),
             ("  production \t", true),
-            ("prod", false),
+            ("y", false),
             ("Production", false),
             ("", false),
-            ("production production", false),
         ] {
-            let mut prompt = scripted(true, true, typed);
+            let mut prompt = scripted(true, typed);
             let result = confirm_on(&mut prompt, facts(true, true, false), "clear the row");
             assert_eq!(result.is_ok(), ok, "typed {typed:?}: {result:?}");
             assert_eq!(
                 prompt.asked,
-                ["'production' is a protected environment. To clear the row, type its name"]
+                ["'production' is a protected environment. To clear the row, type its name: "]
             );
-            if let Err(err) = result {
-                assert!(matches!(err, Error::Refused { .. }), "{err:?}");
-                assert!(err.to_string().contains("is not 'production'"), "{err}");
-            }
         }
-        assert!(names_match(" a\n", "a"));
-        assert!(!names_match("a b", "ab"));
     }
 
     #[test]
     fn questions_show_outside_text_escaped() {
-        let mut prompt = scripted(true, true, "");
+        let mut prompt = scripted(true, "y");
         let facts = Situation {
             env_name: "dev\u{1b}[2J",
             ..facts(false, false, false)
         };
         confirm_on(&mut prompt, facts, "clear run\u{9b}1").unwrap();
-        assert_eq!(prompt.asked, ["clear run\\u{9b}1 in dev\\x1b[2J?"]);
+        assert_eq!(prompt.asked, ["clear run\\u{9b}1 in dev\\x1b[2J? [y/N] "]);
     }
 }

@@ -33,6 +33,10 @@ pub enum Error {
     #[error("cancelled at the prompt; nothing was changed")]
     Declined,
 
+    /// Ctrl-C at a prompt, before anything was changed.
+    #[error("cancelled; nothing was changed")]
+    Cancelled,
+
     /// A safety check refused the operation.
     #[error("{message}")]
     Refused {
@@ -93,6 +97,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage { .. } | Error::Config { .. } | Error::NotConfirmed { .. } => EXIT_USAGE,
+            Error::Cancelled => EXIT_INTERRUPTED,
             Error::Declined
             | Error::Refused { .. }
             | Error::Aws { .. }
@@ -108,6 +113,39 @@ impl Error {
             }
             _ => None,
         }
+    }
+
+    /// A stable name for the kind of error, for the JSON error document.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Usage { .. } => "usage",
+            Error::Config { .. } => "config",
+            Error::NotConfirmed { .. } => "not_confirmed",
+            Error::Declined => "declined",
+            Error::Cancelled => "cancelled",
+            Error::Refused { .. } => "refused",
+            Error::Aws { .. } => "aws",
+            Error::Io { .. } => "io",
+            Error::Failed(_) => "failed",
+        }
+    }
+
+    /// `{"error": {"code", "message", "hint", "exit_code"}}`: what `--output json`
+    /// prints on stdout for a failure, so a script never parses an empty stdout.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "error": {
+                "code": self.code(),
+                "message": self.to_string(),
+                "hint": self.hint(),
+                "exit_code": self.exit_code(),
+            }
+        })
+    }
+
+    /// The reader of stdout went away (`cyi … | head -1`): not a failure of the command.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
     pub fn to_exit_code(&self) -> ExitCode {
@@ -132,5 +170,34 @@ impl Error {
                 hint: next,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_json_document_names_code_message_and_hint() {
+        let doc = Error::usage_hint("bad --region", "e.g. eu-west-2").to_json();
+        assert_eq!(doc["error"]["code"], "usage");
+        assert_eq!(doc["error"]["message"], "bad --region");
+        assert_eq!(doc["error"]["hint"], "e.g. eu-west-2");
+        assert_eq!(doc["error"]["exit_code"], 2);
+        let doc = Error::Declined.to_json();
+        assert!(doc["error"]["hint"].is_null());
+        assert_eq!(doc["error"]["exit_code"], 1);
+    }
+
+    #[test]
+    fn cancelled_is_130_and_a_closed_pipe_is_recognised() {
+        assert_eq!(Error::Cancelled.exit_code(), EXIT_INTERRUPTED);
+        assert_eq!(
+            Error::Cancelled.to_string(),
+            "cancelled; nothing was changed"
+        );
+        let pipe = Error::io("x", std::io::Error::from(std::io::ErrorKind::BrokenPipe));
+        assert!(pipe.is_broken_pipe());
+        assert!(!Error::Failed("x".into()).is_broken_pipe());
     }
 }

@@ -2,13 +2,21 @@
 //! generated from the clap definition. The copies committed under `completions/` and
 //! `docs/` are checked against it by a test.
 
+use std::ffi::OsStr;
 use std::io::Write;
+use std::process::ExitCode;
 
-use clap::CommandFactory;
 use clap_complete::Shell;
+use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
+use clap_complete::env::{CompleteEnv, Shells};
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
-use crate::cli::Cli;
+use crate::cli;
+use crate::error::{Error, Result};
+use crate::settings;
+
+/// The variable that makes `cyi` answer a completion request instead of running.
+const COMPLETE_VAR: &str = "COMPLETE";
 
 /// The committed files: (path relative to the crate root, generator).
 pub const COMPLETION_FILES: [(&str, Shell); 5] = [
@@ -22,14 +30,60 @@ pub const MAN_PAGE: &str = "docs/cyi.1";
 /// Where the man pages live: `cyi.1` and `cyi-<subcommand>.1`.
 pub const MAN_DIR: &str = "docs";
 
-pub fn completions(shell: Shell, out: &mut dyn Write) {
-    clap_complete::generate(shell, &mut Cli::command(), "cyi", out);
+/// The script a shell sources to complete `cyi`: it asks the `cyi` binary itself
+/// (`COMPLETE=<shell> cyi -- <words>`), so subcommands and flags are always those of the
+/// installed version and `--env` offers the environments of the config file.
+/// Generated into memory first, so that a failed write (a closed pipe) is an ordinary
+/// I/O error.
+pub fn completions(shell: Shell, out: &mut dyn Write) -> Result<()> {
+    let mut script = Vec::new();
+    let name = shell.to_string();
+    let shells = Shells::builtins();
+    let completer = shells
+        .completer(&name)
+        .ok_or_else(|| Error::Failed(format!("no completion support for {name}")))?;
+    completer
+        .write_registration(COMPLETE_VAR, "cyi", "cyi", "cyi", &mut script)
+        .map_err(|e| Error::io("cannot generate the completions", e))?;
+    out.write_all(&script)
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("cannot write the completions", e))
+}
+
+/// Answers a shell's completion request (`COMPLETE=<shell>` in the environment) and
+/// says with which exit code to end; `None` for an ordinary run.
+pub fn answer_completion_request() -> Option<ExitCode> {
+    let cwd = std::env::current_dir().ok();
+    let factory = || cli::command_completing_env(ArgValueCompleter::new(env_candidates));
+    match CompleteEnv::with_factory(factory)
+        .var(COMPLETE_VAR)
+        .try_complete(std::env::args_os(), cwd.as_deref())
+    {
+        Ok(true) => Some(ExitCode::SUCCESS),
+        Ok(false) => None,
+        // Completion must never print an error into the middle of a command line.
+        Err(_) => Some(ExitCode::FAILURE),
+    }
+}
+
+/// The environments of the config file `cyi` would read that start with what is typed.
+fn env_candidates(current: &OsStr) -> Vec<CompletionCandidate> {
+    matching_envs(settings::completion_env_names(None), current)
+}
+
+fn matching_envs(names: Vec<String>, current: &OsStr) -> Vec<CompletionCandidate> {
+    let typed = current.to_string_lossy();
+    names
+        .into_iter()
+        .filter(|name| name.starts_with(typed.as_ref()))
+        .map(CompletionCandidate::new)
+        .collect()
 }
 
 /// `cyi(1)`: clap's sections, then ENVIRONMENT, FILES, EXIT STATUS and EXAMPLES.
 pub fn man_page(out: &mut dyn Write) -> std::io::Result<()> {
     // No `help` subcommand here: it has no page of its own to point to.
-    let man = clap_mangen::Man::new(Cli::command().disable_help_subcommand(true));
+    let man = clap_mangen::Man::new(cli::command_for_docs());
     man.render_title(out)?;
     man.render_name_section(out)?;
     man.render_synopsis_section(out)?;
@@ -42,7 +96,7 @@ pub fn man_page(out: &mut dyn Write) -> std::io::Result<()> {
 
 /// One page per subcommand, named as `cyi(1)` refers to them: (file name, page).
 pub fn subcommand_man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
-    let mut cli = Cli::command().disable_help_subcommand(true);
+    let mut cli = cli::command_for_docs();
     cli.build();
     let mut pages = Vec::new();
     for command in cli.get_subcommands().filter(|c| !c.is_hide_set()) {
@@ -167,6 +221,51 @@ mod tests {
     use super::*;
     use std::path::Path;
 
+    fn complete(line: &[&str], names: &[&str]) -> Vec<String> {
+        let names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+        let completer = move |current: &OsStr| matching_envs(names.clone(), current);
+        let mut cmd = cli::command_completing_env(ArgValueCompleter::new(completer));
+        let args: Vec<std::ffi::OsString> = line.iter().map(Into::into).collect();
+        let index = args.len() - 1;
+        clap_complete::engine::complete(&mut cmd, args, index, None)
+            .unwrap()
+            .iter()
+            .map(|c| c.get_value().to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn env_completes_from_the_config_names_before_and_after_the_subcommand() {
+        let names = ["dev", "production", "preprod"];
+        assert_eq!(complete(&["cyi", "--env", ""], &names), names);
+        assert_eq!(
+            complete(&["cyi", "rows", "--env", "pr"], &names),
+            ["production", "preprod"]
+        );
+        assert_eq!(
+            complete(&["cyi", "stop-clusters", "--env=d"], &names),
+            ["--env=dev"]
+        );
+    }
+
+    #[test]
+    fn subcommands_and_flags_still_complete() {
+        let found = complete(&["cyi", "st"], &[]);
+        for name in ["start-cluster", "status", "stop-clusters"] {
+            assert!(found.iter().any(|f| f == name), "{found:?}");
+        }
+        assert!(!found.iter().any(|f| f.starts_with("__")), "{found:?}");
+        let found = complete(&["cyi", "rows", "--st"], &[]);
+        assert_eq!(found, ["--status"]);
+        // Read-only commands do not offer the confirmation flags among their own.
+        let found = complete(&["cyi", "rows", "--"], &[]);
+        assert!(found.iter().any(|f| f == "--status"), "{found:?}");
+        for flag in ["--yes", "--dry-run", "--confirm-env"] {
+            assert!(!found.iter().any(|f| f == flag), "{found:?}");
+        }
+        assert_eq!(complete(&["cyi", "clear-row", "--ye"], &[]), ["--yes"]);
+    }
+
     /// Fails when a committed file differs from what the CLI definition generates.
     /// `CYI_UPDATE_GENERATED=1 cargo test generated_files` rewrites them.
     #[test]
@@ -177,7 +276,7 @@ mod tests {
             .iter()
             .map(|(path, shell)| {
                 let mut buf = Vec::new();
-                completions(*shell, &mut buf);
+                completions(*shell, &mut buf).unwrap();
                 ((*path).to_owned(), buf)
             })
             .collect();
@@ -236,7 +335,7 @@ mod tests {
                 "cyi(1) names {name}, which is not generated"
             );
         }
-        for command in Cli::command()
+        for command in cli::command()
             .get_subcommands()
             .filter(|c| c.get_name() != "help")
         {

@@ -1,14 +1,16 @@
 //! `cyi`: operate the CYI ingestion product on AWS.
 
-pub mod archive;
 pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod confirm;
 pub mod error;
 pub mod generation;
+pub mod history;
 pub mod launch;
 pub mod local_file;
+pub mod logs;
+pub mod prompt;
 pub mod render;
 pub mod row;
 pub mod settings;
@@ -18,35 +20,47 @@ pub mod types;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use dialoguer::console::style;
+
 use crate::aws::Aws;
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, OutputFormat};
 use crate::error::{Error, Result};
-use crate::render::Ui;
-use crate::render::escape::Escaped;
+use crate::render::escape::{Escaped, escape};
+use crate::render::{SharedWriter, Ui, Watched};
 use crate::settings::Settings;
 
 /// Runs one parsed command line, writing the result to `out` and messages to `err`.
-pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCode> {
+pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode> {
     if let Command::Completions(args) = &cli.command {
-        generation::completions(args.shell, out);
+        generation::completions(args.shell, out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let settings = Settings::load(&cli.global, std::io::stderr().is_terminal())?;
-    dialoguer::console::set_colors_enabled_stderr(settings.color);
-    dialoguer::console::set_colors_enabled(settings.color);
     // Human output is escaped on its way out, whatever wrote it (see render::escape);
-    // a JSON document is not (its escaping is JSON's, and its values stay exact).
+    // a JSON document is not: JSON escapes its own, and its values stay exact.
     let mut human_out;
-    let out: &mut dyn Write = if settings.output == cli::OutputFormat::Json {
+    let out: &mut dyn Write = if cli.global.output == OutputFormat::Json {
         out
     } else {
         human_out = Escaped::new(out);
         &mut human_out
     };
-    let mut err = Escaped::new(err);
+    let mut messages = Escaped::new(err.clone());
+    if let Command::Status(args) = &cli.command
+        && args.all_envs
+    {
+        return all_envs(&cli, out, &mut messages, err);
+    }
+    let settings = Settings::load(&cli, std::io::stderr().is_terminal())?;
+    dialoguer::console::set_colors_enabled_stderr(settings.color);
+    dialoguer::console::set_colors_enabled(settings.color);
+    for note in &settings.notes {
+        let note = escape(note);
+        writeln!(err.clone(), "{} {note}", style("note:").cyan().for_stderr())
+            .map_err(|e| Error::io("cannot write to stderr", e))?;
+    }
     let mut ui = Ui {
         out,
-        err: &mut err,
+        err: &mut messages,
         format: settings.output,
     };
     // The archive is a local file: listing it needs no region and no credentials.
@@ -60,7 +74,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCod
         .build()
         .map_err(|e| Error::io("cannot start the async runtime", e))?;
     runtime.block_on(async {
-        let aws = Aws::connect(&settings.aws).await?;
+        let aws = Aws::connect(&settings.aws, err).await?;
         match &cli.command {
             Command::Clusters => commands::clusters::run(&settings, &aws, &mut ui).await,
             Command::StopClusters(args) => {
@@ -77,8 +91,127 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<ExitCod
                 commands::start_cluster::run(&settings, &aws, &mut ui, args).await
             }
             Command::Status(args) => commands::status::run(&settings, &aws, &mut ui, args).await,
+            Command::Logs(args) => commands::logs::run(&settings, &aws, &mut ui, args).await,
+            Command::History(args) => commands::history::run(&settings, &aws, &mut ui, args).await,
             Command::Restart(args) => commands::restart::run(&settings, &aws, &mut ui, args).await,
-            Command::Completions(_) => unreachable!("handled before the runtime starts"),
+            Command::Completions(_) => Ok(ExitCode::SUCCESS),
         }
     })
+}
+
+/// A command line that did not parse: clap's message (or `--help`/`--version`) as clap
+/// prints it, and with `--output json` also an error document on stdout.
+pub fn finish_parse_error(error: clap::Error, json: bool, out: &mut dyn Write) -> ExitCode {
+    if error.use_stderr() && json {
+        let rendered = error.render().to_string();
+        let first = rendered.lines().next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        let _ = render::write_document(out, &Error::usage(message).to_json());
+    }
+    let _ = error.print();
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(error::EXIT_USAGE))
+}
+
+/// The exit code of a run, printing a failure in the one place that does: the human
+/// line (and hint) on stderr and, with `--output json`, an error document on stdout
+/// unless the command already printed its own document there. A reader that went away
+/// early (`cyi … | head -1`) is not a failure.
+pub fn finish<W: Write>(
+    result: Result<ExitCode>,
+    format: OutputFormat,
+    out: &mut Watched<W>,
+    err: &mut dyn Write,
+) -> ExitCode {
+    let error = match result {
+        Ok(code) => return code,
+        Err(error) if error.is_broken_pipe() => return ExitCode::SUCCESS,
+        Err(error) => error,
+    };
+    let _ = out.flush();
+    if format == OutputFormat::Json && !out.used() {
+        let _ = render::write_document(out, &error.to_json());
+    }
+    if let Error::Cancelled = error {
+        // Ctrl-C: one plain line, and the cursor back in case anything had hidden it.
+        let _ = dialoguer::console::Term::stderr().show_cursor();
+        let _ = writeln!(err, "{error}");
+        return error.to_exit_code();
+    }
+    // The one place an error is printed. Its message may quote input, a file or AWS:
+    // escaped, unlike the label's own styling.
+    let message = escape(&error.to_string()).into_owned();
+    let _ = writeln!(err, "{} {message}", style("error:").red().bold().for_stderr());
+    if let Some(hint) = error.hint() {
+        let hint = escape(hint);
+        let _ = writeln!(err, "{} {hint}", style("hint:").yellow().for_stderr());
+    }
+    error.to_exit_code()
+}
+
+/// `status --all-envs`: one Settings per environment, no selected environment needed.
+fn all_envs(
+    cli: &Cli,
+    out: &mut dyn Write,
+    messages: &mut dyn Write,
+    log: &SharedWriter,
+) -> Result<ExitCode> {
+    let all = settings::load_all(&cli.global, std::io::stderr().is_terminal())?;
+    let mut ui = Ui {
+        out,
+        err: messages,
+        format: cli.global.output,
+    };
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("cannot start the async runtime", e))?
+        .block_on(commands::all_envs::run(&all, &mut ui, log))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finished(error: Error, format: OutputFormat, printed: &str) -> (ExitCode, String, String) {
+        let mut out = Watched::new(Vec::new());
+        out.write_all(printed.as_bytes()).unwrap();
+        let mut err = Vec::new();
+        let code = finish(Err(error), format, &mut out, &mut err);
+        let out = String::from_utf8(out.inner_for_test()).unwrap();
+        (code, out, String::from_utf8(err).unwrap())
+    }
+
+    #[test]
+    fn a_json_failure_prints_one_document_and_never_a_second() {
+        let (code, out, err) = finished(Error::usage("bad"), OutputFormat::Json, "");
+        assert_eq!(code, ExitCode::from(2));
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc["error"]["message"], "bad");
+        assert!(err.contains("bad"), "{err}");
+        let (_, out, _) = finished(Error::Declined, OutputFormat::Json, "{\"plan\": 1}\n");
+        assert_eq!(out, "{\"plan\": 1}\n");
+        let (_, out, _) = finished(Error::usage("bad"), OutputFormat::Table, "");
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn an_error_quoting_outside_text_is_printed_escaped() {
+        let error = Error::usage_hint("no row 'a\u{1b}[2J'", "try \u{9b}1m");
+        let (_, out, err) = finished(error, OutputFormat::Json, "");
+        assert_eq!(err, "error: no row 'a\\x1b[2J'\nhint: try \\u{9b}1m\n");
+        // The JSON document keeps the exact text.
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc["error"]["message"], "no row 'a\u{1b}[2J'");
+    }
+
+    #[test]
+    fn a_closed_pipe_is_success_and_ctrl_c_one_plain_line() {
+        let pipe = Error::io("x", std::io::ErrorKind::BrokenPipe.into());
+        let (code, out, err) = finished(pipe, OutputFormat::Json, "");
+        assert_eq!(code, ExitCode::SUCCESS);
+        assert!(out.is_empty() && err.is_empty());
+        let (code, _, err) = finished(Error::Cancelled, OutputFormat::Table, "");
+        assert_eq!(code, ExitCode::from(130));
+        assert_eq!(err, "cancelled; nothing was changed\n");
+    }
 }

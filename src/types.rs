@@ -245,3 +245,68 @@ mod correlation_id_tests {
         }
     }
 }
+
+/// Where the launcher's four YAML files live: a local folder or an S3 prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClusterConfigSource {
+    Local(std::path::PathBuf),
+    S3 { bucket: String, prefix: String },
+}
+
+impl ClusterConfigSource {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let Some(rest) = value.strip_prefix("s3://") else {
+            if value.is_empty() {
+                return Err("is empty; give a folder or s3://BUCKET/PREFIX".into());
+            }
+            return Ok(ClusterConfigSource::Local(value.into()));
+        };
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(format!(
+                "'{value}' names no bucket; expected s3://BUCKET/PREFIX"
+            ));
+        }
+        Ok(ClusterConfigSource::S3 {
+            bucket: bucket.to_owned(),
+            prefix: prefix.trim_end_matches('/').to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for ClusterConfigSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClusterConfigSource::Local(path) => write!(f, "{}", path.display()),
+            ClusterConfigSource::S3 { bucket, prefix } => write!(f, "s3://{bucket}/{prefix}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod cluster_config_source_tests {
+    use super::*;
+
+    #[test]
+    fn cluster_config_sources() {
+        assert_eq!(
+            ClusterConfigSource::parse("s3://b").unwrap(),
+            ClusterConfigSource::S3 {
+                bucket: "b".into(),
+                prefix: "".into()
+            }
+        );
+        assert_eq!(
+            ClusterConfigSource::parse("s3://b/emr/cyi/")
+                .unwrap()
+                .to_string(),
+            "s3://b/emr/cyi"
+        );
+        assert_eq!(
+            ClusterConfigSource::parse("./emr/cyi").unwrap(),
+            ClusterConfigSource::Local("./emr/cyi".into())
+        );
+        assert!(ClusterConfigSource::parse("s3://").is_err());
+        assert!(ClusterConfigSource::parse("").is_err());
+    }
+}

@@ -132,6 +132,17 @@ pub async fn get(aws: &Aws, table: &str, key: &Item) -> Result<Option<Item>> {
     Ok(out.item.filter(|item| !item.is_empty()))
 }
 
+/// The run-state row of one correlation id and data product, read consistently;
+/// None when there is no such row.
+pub async fn state_row(
+    aws: &Aws,
+    table: &str,
+    correlation_id: &str,
+    data_product: &str,
+) -> Result<Option<Item>> {
+    get(aws, table, &key(correlation_id, data_product)).await
+}
+
 /// What a conditional write did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Written {

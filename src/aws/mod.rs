@@ -2,12 +2,20 @@
 //! its typed clients from [`Aws`]. SDK errors become [`Error::Aws`] here, with the
 //! service's error code and message and a hint where the fix is known.
 
+pub mod credentials;
 pub mod dynamodb;
 pub mod emr;
+pub mod launch_lock;
+pub mod s3;
+pub mod secrets;
+mod session_cache;
+mod sts;
+mod tls;
 mod trace;
 
+pub use sts::Identity;
+
 use std::error::Error as StdError;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
@@ -20,9 +28,11 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{Region, SdkConfig};
 use aws_sdk_emr::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use tokio::sync::OnceCell;
 
 use crate::error::{Error, Result};
+use crate::render::SharedWriter;
 use crate::settings::AwsSettings;
 
 /// Retries: the SDK's standard mode (exponential backoff with jitter, throttling and
@@ -38,17 +48,6 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 /// One call including its retries: the bound on how long any single call can take.
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The call timeout in force (an environment's `call_timeout` replaces the default), so
-/// that [`aws_error`], which sees only the SDK error, can say how long it waited.
-static CALL_TIMEOUT_SECS: AtomicU64 = AtomicU64::new(OPERATION_TIMEOUT.as_secs());
-
-/// Who the credentials belong to (STS GetCallerIdentity).
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Identity {
-    pub account: String,
-    pub arn: String,
-}
-
 /// The typed clients of one run, all built from one [`SdkConfig`].
 pub struct Aws {
     pub emr: aws_sdk_emr::Client,
@@ -57,24 +56,43 @@ pub struct Aws {
     pub secrets: aws_sdk_secretsmanager::Client,
     pub sts: aws_sdk_sts::Client,
     region: String,
+    /// How long one call may take, its retries included (the environment's
+    /// `call_timeout`, else [`OPERATION_TIMEOUT`]).
+    call_timeout: Duration,
+    /// Filled by the first [`Aws::identity`] call (aws/sts.rs).
     identity: OnceCell<Identity>,
+    /// The role the credentials are for, when one is assumed (for the plan header).
+    pub assumed_role: Option<credentials::AssumedRole>,
 }
 
 impl Aws {
     /// Builds the SDK configuration: region, profile, role assumption and endpoint
     /// override, with deliberate retry and timeout settings. Makes no network call
-    /// unless a role must be assumed (and even then only when first used).
-    pub async fn connect(settings: &AwsSettings) -> Result<Aws> {
+    /// unless a role must be assumed (and even then only when first used), except for a
+    /// role that needs an MFA code: that one is assumed here, once (see `credentials`).
+    /// With `--verbose`, each call is traced on `log`.
+    pub async fn connect(settings: &AwsSettings, log: &SharedWriter) -> Result<Aws> {
         let region = resolve_region(settings).await?;
+        let profiles = credentials::load_profiles(settings).await;
+        let credential_plan = credentials::plan(
+            settings,
+            &profiles,
+            credentials::environment_has_credentials(),
+        )?;
+        let ca_bundle = tls::ca_bundle(std::env::var("AWS_CA_BUNDLE").ok(), &profiles);
+        let http_client = tls::http_client(ca_bundle.as_ref())?;
         let connect_timeout = settings.connect_timeout.unwrap_or(CONNECT_TIMEOUT);
         let call_timeout = settings.call_timeout.unwrap_or(OPERATION_TIMEOUT);
-        CALL_TIMEOUT_SECS.store(call_timeout.as_secs(), Ordering::Relaxed);
         let credentials = {
             let mut chain = DefaultCredentialsChain::builder()
                 .region(region.clone())
                 .imds_client(quick_imds_client());
             if let Some(profile) = &settings.profile {
                 chain = chain.profile_name(profile);
+            }
+            if let Some(client) = &http_client {
+                let conf = aws_config::provider_config::ProviderConfig::default();
+                chain = chain.configure(conf.with_http_client(client.clone()));
             }
             chain.build().await
         };
@@ -100,9 +118,15 @@ impl Aws {
         if let Some(url) = &settings.endpoint_url {
             loader = loader.endpoint_url(url);
         }
+        if let Some(client) = http_client {
+            loader = loader.http_client(client);
+        }
         let mut config = loader.load().await;
 
-        if let Some(role_arn) = &settings.role_arn {
+        if let Some(role) = &credential_plan.mfa {
+            let provider = credentials::mfa_credentials(role, settings, &config).await?;
+            config = config.into_builder().credentials_provider(provider).build();
+        } else if let Some(role_arn) = &settings.role_arn {
             let provider = AssumeRoleProvider::builder(role_arn)
                 .session_name(session_name())
                 .configure(&config)
@@ -115,22 +139,26 @@ impl Aws {
                 )
                 .build();
         }
-        Ok(Aws::from_config(
-            &config,
-            settings.verbose,
-            region.to_string(),
-        ))
+        let trace = settings.verbose.then_some(log);
+        let mut aws = Aws::from_config(&config, trace, region.to_string(), call_timeout);
+        aws.assumed_role = credential_plan.assumed_role;
+        Ok(aws)
     }
 
-    fn from_config(config: &SdkConfig, verbose: bool, region: String) -> Aws {
+    fn from_config(
+        config: &SdkConfig,
+        trace: Option<&SharedWriter>,
+        region: String,
+        call_timeout: Duration,
+    ) -> Aws {
         // S3 on a custom endpoint (a sandbox) cannot use virtual-host bucket addressing.
         let path_style = config.endpoint_url().is_some();
         macro_rules! client {
             ($krate:ident $(, $extra:ident($arg:expr))?) => {{
                 let mut builder = $krate::config::Builder::from(config);
                 $(builder = builder.$extra($arg);)?
-                if verbose {
-                    builder = builder.interceptor(trace::Trace::new(stringify!($krate)));
+                if let Some(log) = trace {
+                    builder = builder.interceptor(trace::Trace::new(stringify!($krate), log.clone()));
                 }
                 $krate::Client::from_conf(builder.build())
             }};
@@ -142,7 +170,9 @@ impl Aws {
             secrets: client!(aws_sdk_secretsmanager),
             sts: client!(aws_sdk_sts),
             region,
+            call_timeout,
             identity: OnceCell::new(),
+            assumed_role: None,
         }
     }
 
@@ -150,41 +180,9 @@ impl Aws {
         &self.region
     }
 
-    /// The caller's account and ARN, fetched once per run.
-    pub async fn identity(&self) -> Result<&Identity> {
-        self.identity
-            .get_or_try_init(|| async {
-                let out = self
-                    .sts
-                    .get_caller_identity()
-                    .send()
-                    .await
-                    .map_err(|e| aws_error("sts:GetCallerIdentity", e))?;
-                Ok(Identity {
-                    account: out.account.unwrap_or_default(),
-                    arn: out.arn.unwrap_or_default(),
-                })
-            })
-            .await
-    }
-
-    /// Refuses to go on when the credentials belong to another account than the
-    /// environment names: the one check that stops a command aimed at production from
-    /// landing in dev (or the reverse) because of a stale profile.
-    pub async fn check_account(&self, expected: Option<&str>, env_name: &str) -> Result<&Identity> {
-        let identity = self.identity().await?;
-        if let Some(expected) = expected
-            && identity.account != expected
-        {
-            return Err(Error::refused(
-                format!(
-                    "the credentials are for account {} ({}), but environment '{env_name}' is account {expected}",
-                    identity.account, identity.arn
-                ),
-                Some("check --profile / AWS_PROFILE and the environment's role_arn".into()),
-            ));
-        }
-        Ok(identity)
+    /// How long one call may take, its retries included.
+    pub fn call_timeout(&self) -> Duration {
+        self.call_timeout
     }
 }
 
@@ -235,23 +233,24 @@ fn session_name() -> String {
 
 /// Turns an SDK error into one line: what failed, the service's code and message, and
 /// what to do about it.
-pub fn aws_error<E, R>(operation: &'static str, err: SdkError<E, R>) -> Error
+pub fn aws_error<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> Error
 where
     E: ProvideErrorMetadata + StdError + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     let (message, hint) = match &err {
         SdkError::ServiceError(service) => {
             let inner = service.err();
-            let code = inner.code().unwrap_or("UnknownError");
-            let text = inner.message().unwrap_or("no message");
-            (format!("{code}: {text}"), hint_for_code(code))
+            match inner.code() {
+                Some(code) => {
+                    let text = inner.message().unwrap_or("no message");
+                    (format!("{code}: {text}"), hint_for_code(code))
+                }
+                None => not_an_aws_answer(service.raw()),
+            }
         }
+        SdkError::ResponseError(response) => not_an_aws_answer(response.raw()),
         SdkError::TimeoutError(_) => (
-            format!(
-                "no answer within {}s (including retries)",
-                CALL_TIMEOUT_SECS.load(Ordering::Relaxed)
-            ),
+            timeout_message(&root_cause(&err)),
             Some("check the endpoint and the network; --endpoint-url / AWS_ENDPOINT_URL if you use a sandbox".into()),
         ),
         SdkError::DispatchFailure(failure) => {
@@ -286,6 +285,35 @@ where
         operation,
         message,
         hint,
+    }
+}
+
+/// An answer with no AWS error code in it: most likely not an AWS API at all (a web
+/// server or a proxy's page at a wrong endpoint URL).
+fn not_an_aws_answer(raw: &HttpResponse) -> (String, Option<String>) {
+    let content_type = raw
+        .headers()
+        .get("content-type")
+        .map(crate::render::display_text)
+        .unwrap_or_else(|| "no content type".to_owned());
+    (
+        format!(
+            "the endpoint answered HTTP {} ({content_type}) with no AWS error in it",
+            raw.status().as_u16()
+        ),
+        Some("the endpoint may not be an AWS API: check --endpoint-url / the environment's endpoint_url / AWS_ENDPOINT_URL".into()),
+    )
+}
+
+/// The SDK's timeout error says which timeout fired and after how long
+/// ("operation timeout (all attempts including retries) occurred after 2s"); the
+/// duration it names is the call timeout this [`Aws`] was built with.
+fn timeout_message(cause: &str) -> String {
+    match cause.rsplit_once("occurred after ") {
+        Some((_, duration)) if !duration.is_empty() => {
+            format!("no answer within {duration} (including retries)")
+        }
+        _ => "no answer within the call timeout (including retries)".to_owned(),
     }
 }
 
@@ -337,4 +365,43 @@ fn root_cause(err: &(dyn StdError + 'static)) -> String {
         current = next;
     }
     current.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+
+    #[test]
+    fn a_timeout_names_the_duration_the_sdk_waited() {
+        assert_eq!(
+            timeout_message("operation timeout (all attempts including retries) occurred after 2s"),
+            "no answer within 2s (including retries)"
+        );
+        assert_eq!(
+            timeout_message("something else"),
+            "no answer within the call timeout (including retries)"
+        );
+    }
+
+    #[test]
+    fn an_html_page_is_named_as_not_an_aws_answer() {
+        let mut raw =
+            HttpResponse::new(StatusCode::try_from(404).unwrap(), SdkBody::from("<html>"));
+        raw.headers_mut()
+            .insert("content-type", "text/html; charset=utf-8");
+        let (message, hint) = not_an_aws_answer(&raw);
+        assert_eq!(
+            message,
+            "the endpoint answered HTTP 404 (text/html; charset=utf-8) with no AWS error in it"
+        );
+        assert!(hint.unwrap().contains("may not be an AWS API"));
+        let raw = HttpResponse::new(StatusCode::try_from(200).unwrap(), SdkBody::empty());
+        assert!(
+            not_an_aws_answer(&raw)
+                .0
+                .contains("HTTP 200 (no content type)")
+        );
+    }
 }

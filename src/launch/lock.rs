@@ -10,12 +10,14 @@
 
 use std::time::Duration;
 
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
 
-use crate::aws::{Aws, aws_error};
+use crate::aws::Aws;
+use crate::aws::dynamodb;
+use crate::aws::launch_lock::{self, LockPut};
 use crate::error::{Error, Result};
+use crate::render::display_text;
 
 /// Long enough for the last check and RunJobFlow with all their retries.
 pub const LOCK_TTL: Duration = Duration::from_secs(600);
@@ -27,8 +29,7 @@ pub fn lock_product(data_product: &str) -> String {
 /// A held lock; [`Lock::release`] deletes it.
 pub struct Lock {
     table: String,
-    correlation_id: String,
-    product: String,
+    key: dynamodb::Item,
     owner: String,
 }
 
@@ -49,101 +50,58 @@ pub async fn acquire(
     );
     let ttl = chrono::Duration::from_std(LOCK_TTL).unwrap_or_default();
     let expires = now + ttl;
-    let answer = aws
-        .dynamodb
-        .put_item()
-        .table_name(table)
-        .item(
-            "Correlation_Id",
-            AttributeValue::S(correlation_id.to_owned()),
-        )
-        .item("DataProduct", AttributeValue::S(product.clone()))
-        .item("Owner", AttributeValue::S(owner.clone()))
-        .item("Since", AttributeValue::S(now.to_rfc3339()))
-        .item(
+    let mut item = dynamodb::key(correlation_id, &product);
+    for (name, value) in [
+        ("Owner", AttributeValue::S(owner.clone())),
+        ("Since", AttributeValue::S(now.to_rfc3339())),
+        (
             "ExpiresAt",
             AttributeValue::N(expires.timestamp().to_string()),
-        )
+        ),
         // The platform's TTL attribute, in its unit (epoch milliseconds).
-        .item(
+        (
             "TimeToExist",
             AttributeValue::N(expires.timestamp_millis().to_string()),
-        )
-        .condition_expression("attribute_not_exists(Correlation_Id) OR ExpiresAt < :now")
-        .expression_attribute_values(":now", AttributeValue::N(now.timestamp().to_string()))
-        .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-        .send()
-        .await;
-    match answer {
-        Ok(_) => Ok(Lock {
-            table: table.to_owned(),
-            correlation_id: correlation_id.to_owned(),
-            product,
-            owner,
-        }),
-        Err(err) => {
-            if let Some(PutItemError::ConditionalCheckFailedException(failed)) =
-                err.as_service_error()
-            {
-                let item = failed.item();
-                let field = |k: &str| {
-                    item.and_then(|i| i.get(k))
-                        .and_then(|v| v.as_s().ok())
-                        .cloned()
-                        .unwrap_or_else(|| "?".into())
-                };
-                // Our own earlier attempt: it was written, but its answer was lost and
-                // the SDK tried again.
-                if field("Owner") == owner {
-                    return Ok(Lock {
-                        table: table.to_owned(),
-                        correlation_id: correlation_id.to_owned(),
-                        product,
-                        owner,
-                    });
-                }
-                return Err(Error::refused(
-                    format!(
-                        "another `cyi start-cluster` for correlation id '{correlation_id}' is launching (lock held by {} since {}); nothing was launched",
-                        field("Owner"),
-                        field("Since")
-                    ),
-                    Some(format!(
-                        "wait for it to finish (`cyi clusters`); a lock left by a crashed run stops counting {} minutes after it was taken",
-                        LOCK_TTL.as_secs() / 60
-                    )),
-                ));
-            }
-            Err(aws_error("dynamodb:PutItem", err))
-        }
+        ),
+    ] {
+        item.insert(name.to_owned(), value);
     }
+    let lock = Lock {
+        table: table.to_owned(),
+        key: dynamodb::key(correlation_id, &product),
+        owner: owner.clone(),
+    };
+    let held = match launch_lock::put_unless_live(aws, table, &item, now.timestamp()).await? {
+        LockPut::Taken => return Ok(lock),
+        LockPut::Held(held) => held,
+    };
+    let field = |k: &str| {
+        dynamodb::string(&held, k)
+            .map(str::to_owned)
+            .unwrap_or_else(|| "?".into())
+    };
+    // Our own earlier attempt: it was written, but its answer was lost and the SDK
+    // tried again.
+    if field("Owner") == owner {
+        return Ok(lock);
+    }
+    Err(Error::refused(
+        format!(
+            "another `cyi start-cluster` for correlation id '{correlation_id}' is launching (lock held by {} since {}); nothing was launched",
+            display_text(&field("Owner")),
+            display_text(&field("Since"))
+        ),
+        Some(format!(
+            "wait for it to finish (`cyi clusters`); a lock left by a crashed run stops counting {} minutes after it was taken",
+            LOCK_TTL.as_secs() / 60
+        )),
+    ))
 }
 
 impl Lock {
     /// Deletes the lock if it is still ours. A failure here is reported but is not an
     /// error of the launch: the lock expires on its own.
     pub async fn release(self, aws: &Aws) -> Result<()> {
-        let answer = aws
-            .dynamodb
-            .delete_item()
-            .table_name(&self.table)
-            .key("Correlation_Id", AttributeValue::S(self.correlation_id))
-            .key("DataProduct", AttributeValue::S(self.product))
-            .condition_expression("#o = :owner")
-            .expression_attribute_names("#o", "Owner")
-            .expression_attribute_values(":owner", AttributeValue::S(self.owner))
-            .send()
-            .await;
-        match answer {
-            Ok(_) => Ok(()),
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(())
-            }
-            Err(err) => Err(aws_error("dynamodb:DeleteItem", err)),
-        }
+        launch_lock::delete_if_owner(aws, &self.table, &self.key, &self.owner).await
     }
 }

@@ -1,12 +1,26 @@
-//! The cluster config: reading the launcher's four files, the RunJobFlow model they
-//! fill, the metastore secret, and the run's own arguments and tags.
+//! Launching a run: its inputs ([`inputs`]), the cluster config (the launcher's four
+//! files in [`source`], the RunJobFlow [`model`] they fill, the metastore password in
+//! [`secrets`], the run's own arguments and tags here), the pre-flight checks
+//! ([`checks`], gathered by [`prepare`]), the launch with its lock and its own
+//! RunJobFlow retry ([`run`], [`lock`]), `--wait` ([`wait`]) and the document
+//! ([`report`]). [`restart`] decides how a run starts again; [`status`] where one is.
 
+pub mod checks;
+pub mod execute;
+pub mod inputs;
 pub mod lock;
 pub mod model;
+pub mod prepare;
 pub mod read;
+pub mod report;
+pub mod restart;
+pub mod run;
 pub mod secrets;
 pub mod source;
+pub mod status;
 pub mod to_sdk;
+pub mod values;
+pub mod wait;
 
 use crate::types::Day;
 use model::{RunJobFlow, Tag};

@@ -5,11 +5,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueError;
 use futures_util::future::try_join_all;
 
 use super::model::{Configuration, Property, RunJobFlow, Secret};
-use crate::aws::{Aws, aws_error};
+use crate::aws::{Aws, secrets};
 use crate::error::{Error, Result};
 
 pub const PASSWORD_KEY: &str = "javax.jdo.option.ConnectionPassword";
@@ -66,21 +65,12 @@ pub fn substitute(request: &mut RunJobFlow, passwords: &BTreeMap<String, Secret>
 /// Fetches each secret once, concurrently.
 pub async fn fetch(aws: &Aws, ids: &BTreeSet<String>) -> Result<BTreeMap<String, Secret>> {
     let reads = ids.iter().map(|id| async move {
-        let answer = aws.secrets.get_secret_value().secret_id(id).send().await;
-        let out = match answer {
-            Ok(out) => out,
-            Err(err)
-                if err
-                    .as_service_error()
-                    .is_some_and(GetSecretValueError::is_resource_not_found_exception) =>
-            {
-                return Err(Error::Failed(format!(
-                    "the metastore secret '{id}' (named by {PASSWORD_KEY}) does not exist; nothing was launched"
-                )));
-            }
-            Err(err) => return Err(aws_error("secretsmanager:GetSecretValue", err)),
+        let Some(value) = secrets::get_secret_value(aws, id).await? else {
+            return Err(Error::Failed(format!(
+                "the metastore secret '{id}' (named by {PASSWORD_KEY}) does not exist; nothing was launched"
+            )));
         };
-        let password = password_of(out.secret_string()).map_err(|why| {
+        let password = password_of(value.secret_string()).map_err(|why| {
             Error::Failed(format!(
                 "the metastore secret '{id}' {why}; nothing was launched"
             ))

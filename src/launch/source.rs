@@ -4,12 +4,11 @@
 
 use std::path::Path;
 
-use aws_sdk_s3::operation::get_object::GetObjectError;
 use futures_util::future::try_join_all;
 use serde_yaml_ng::{Mapping, Value};
 
 use super::model::RunJobFlow;
-use crate::aws::{Aws, aws_error};
+use crate::aws::{Aws, s3};
 use crate::error::{Error, Result};
 use crate::settings::ClusterConfigSource;
 
@@ -39,7 +38,7 @@ pub async fn read(aws: &Aws, source: &ClusterConfigSource) -> Result<Vec<ConfigF
                 } else {
                     format!("{prefix}/{name}")
                 };
-                let text = get_object(aws, bucket, &key).await?;
+                let text = s3::get_text(aws, bucket, &key).await?;
                 Ok::<_, Error>(ConfigFile { name, text })
             });
             try_join_all(reads).await
@@ -62,30 +61,6 @@ fn read_local(dir: &Path) -> Result<Vec<ConfigFile>> {
             Ok(ConfigFile { name, text })
         })
         .collect()
-}
-
-async fn get_object(aws: &Aws, bucket: &str, key: &str) -> Result<Option<String>> {
-    let answer = aws.s3.get_object().bucket(bucket).key(key).send().await;
-    let object = match answer {
-        Ok(object) => object,
-        Err(err)
-            if err
-                .as_service_error()
-                .is_some_and(GetObjectError::is_no_such_key) =>
-        {
-            return Ok(None);
-        }
-        Err(err) => return Err(aws_error("s3:GetObject", err)),
-    };
-    let bytes = object
-        .body
-        .collect()
-        .await
-        .map_err(|e| Error::Failed(format!("s3://{bucket}/{key}: cannot read the body: {e}")))?
-        .into_bytes();
-    String::from_utf8(bytes.to_vec())
-        .map(Some)
-        .map_err(|_| Error::usage(format!("s3://{bucket}/{key} is not UTF-8 text")))
 }
 
 /// Checks each file against the RunJobFlow shape, then merges them into one request.

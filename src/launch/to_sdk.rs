@@ -11,7 +11,7 @@ fn list<T, U>(items: &Option<Vec<T>>, f: impl Fn(&T) -> U) -> Option<Vec<U>> {
     items.as_ref().map(|v| v.iter().map(f).collect())
 }
 
-fn e<E: SdkEnum>(value: &Option<Enum<E>>) -> Option<E> {
+fn sdk_enum<E: SdkEnum>(value: &Option<Enum<E>>) -> Option<E> {
     value.as_ref().map(Enum::to_sdk)
 }
 
@@ -91,17 +91,17 @@ pub fn run_job_flow(
         }))
         .set_security_configuration(security_configuration.clone())
         .set_auto_scaling_role(auto_scaling_role.clone())
-        .set_scale_down_behavior(e(scale_down_behavior))
+        .set_scale_down_behavior(sdk_enum(scale_down_behavior))
         .set_custom_ami_id(custom_ami_id.clone())
         .set_ebs_root_volume_size(*ebs_root_volume_size)
-        .set_repo_upgrade_on_boot(e(repo_upgrade_on_boot))
+        .set_repo_upgrade_on_boot(sdk_enum(repo_upgrade_on_boot))
         .set_kerberos_attributes(kerberos_attributes.as_ref().map(kerberos))
         .set_step_concurrency_level(*step_concurrency_level)
         .set_managed_scaling_policy(managed_scaling_policy.as_ref().map(managed_scaling))
         .set_placement_group_configs(list(placement_group_configs, |p| {
             emr::PlacementGroupConfig::builder()
-                .set_instance_role(e(&p.instance_role))
-                .set_placement_strategy(e(&p.placement_strategy))
+                .set_instance_role(sdk_enum(&p.instance_role))
+                .set_placement_strategy(sdk_enum(&p.placement_strategy))
                 .build()
         }))
         .set_auto_termination_policy(auto_termination_policy.as_ref().map(|p| {
@@ -180,8 +180,8 @@ fn instance_group(g: &InstanceGroupConfig) -> emr::InstanceGroupConfig {
     } = g;
     emr::InstanceGroupConfig::builder()
         .set_name(name.clone())
-        .set_market(e(market))
-        .set_instance_role(e(instance_role))
+        .set_market(sdk_enum(market))
+        .set_instance_role(sdk_enum(instance_role))
         .set_bid_price(bid_price.clone())
         .set_instance_type(instance_type.clone())
         .set_instance_count(*instance_count)
@@ -205,7 +205,7 @@ fn instance_fleet(f: &InstanceFleetConfig) -> emr::InstanceFleetConfig {
     } = f;
     emr::InstanceFleetConfig::builder()
         .set_name(name.clone())
-        .set_instance_fleet_type(e(instance_fleet_type))
+        .set_instance_fleet_type(sdk_enum(instance_fleet_type))
         .set_target_on_demand_capacity(*target_on_demand_capacity)
         .set_target_spot_capacity(*target_spot_capacity)
         .set_instance_type_configs(list(instance_type_configs, instance_type_config))
@@ -214,14 +214,14 @@ fn instance_fleet(f: &InstanceFleetConfig) -> emr::InstanceFleetConfig {
                 .set_spot_specification(l.spot_specification.as_ref().map(|s| {
                     emr::SpotProvisioningSpecification::builder()
                         .set_timeout_duration_minutes(s.timeout_duration_minutes)
-                        .set_timeout_action(e(&s.timeout_action))
+                        .set_timeout_action(sdk_enum(&s.timeout_action))
                         .set_block_duration_minutes(s.block_duration_minutes)
-                        .set_allocation_strategy(e(&s.allocation_strategy))
+                        .set_allocation_strategy(sdk_enum(&s.allocation_strategy))
                         .build()
                 }))
                 .set_on_demand_specification(l.on_demand_specification.as_ref().map(|o| {
                     emr::OnDemandProvisioningSpecification::builder()
-                        .set_allocation_strategy(e(&o.allocation_strategy))
+                        .set_allocation_strategy(sdk_enum(&o.allocation_strategy))
                         .set_capacity_reservation_options(
                             o.capacity_reservation_options.as_ref().map(reservation),
                         )
@@ -234,14 +234,14 @@ fn instance_fleet(f: &InstanceFleetConfig) -> emr::InstanceFleetConfig {
                 .set_spot_resize_specification(r.spot_resize_specification.as_ref().map(|s| {
                     emr::SpotResizingSpecification::builder()
                         .set_timeout_duration_minutes(s.timeout_duration_minutes)
-                        .set_allocation_strategy(e(&s.allocation_strategy))
+                        .set_allocation_strategy(sdk_enum(&s.allocation_strategy))
                         .build()
                 }))
                 .set_on_demand_resize_specification(r.on_demand_resize_specification.as_ref().map(
                     |o| {
                         emr::OnDemandResizingSpecification::builder()
                             .set_timeout_duration_minutes(o.timeout_duration_minutes)
-                            .set_allocation_strategy(e(&o.allocation_strategy))
+                            .set_allocation_strategy(sdk_enum(&o.allocation_strategy))
                             .set_capacity_reservation_options(
                                 o.capacity_reservation_options.as_ref().map(reservation),
                             )
@@ -256,8 +256,8 @@ fn instance_fleet(f: &InstanceFleetConfig) -> emr::InstanceFleetConfig {
 
 fn reservation(o: &OnDemandCapacityReservationOptions) -> emr::OnDemandCapacityReservationOptions {
     emr::OnDemandCapacityReservationOptions::builder()
-        .set_usage_strategy(e(&o.usage_strategy))
-        .set_capacity_reservation_preference(e(&o.capacity_reservation_preference))
+        .set_usage_strategy(sdk_enum(&o.usage_strategy))
+        .set_capacity_reservation_preference(sdk_enum(&o.capacity_reservation_preference))
         .set_capacity_reservation_resource_group_arn(
             o.capacity_reservation_resource_group_arn.clone(),
         )
@@ -324,11 +324,11 @@ fn scaling_rule(r: &ScalingRule) -> emr::ScalingRule {
         .set_description(r.description.clone())
         .set_action(r.action.as_ref().map(|a| {
             emr::ScalingAction::builder()
-                .set_market(e(&a.market))
+                .set_market(sdk_enum(&a.market))
                 .set_simple_scaling_policy_configuration(
                     a.simple_scaling_policy_configuration.as_ref().map(|s| {
                         emr::SimpleScalingPolicyConfiguration::builder()
-                            .set_adjustment_type(e(&s.adjustment_type))
+                            .set_adjustment_type(sdk_enum(&s.adjustment_type))
                             .set_scaling_adjustment(s.scaling_adjustment)
                             .set_cool_down(s.cool_down)
                             .build()
@@ -359,14 +359,14 @@ fn alarm(a: &CloudWatchAlarmDefinition) -> emr::CloudWatchAlarmDefinition {
         dimensions,
     } = a;
     emr::CloudWatchAlarmDefinition::builder()
-        .set_comparison_operator(e(comparison_operator))
+        .set_comparison_operator(sdk_enum(comparison_operator))
         .set_evaluation_periods(*evaluation_periods)
         .set_metric_name(metric_name.clone())
         .set_namespace(namespace.clone())
         .set_period(*period)
-        .set_statistic(e(statistic))
+        .set_statistic(sdk_enum(statistic))
         .set_threshold(*threshold)
-        .set_unit(e(unit))
+        .set_unit(sdk_enum(unit))
         .set_dimensions(list(dimensions, |d| {
             emr::MetricDimension::builder()
                 .set_key(d.key.clone())
@@ -385,7 +385,7 @@ fn step(s: &StepConfig) -> emr::StepConfig {
     } = s;
     emr::StepConfig::builder()
         .set_name(name.clone())
-        .set_action_on_failure(e(action_on_failure))
+        .set_action_on_failure(sdk_enum(action_on_failure))
         .set_hadoop_jar_step(hadoop_jar_step.as_ref().map(|h| {
             emr::HadoopJarStepConfig::builder()
                 .set_properties(list(&h.properties, |p| {
@@ -463,7 +463,7 @@ fn managed_scaling(m: &ManagedScalingPolicy) -> emr::ManagedScalingPolicy {
     emr::ManagedScalingPolicy::builder()
         .set_compute_limits(m.compute_limits.as_ref().map(|c| {
             emr::ComputeLimits::builder()
-                .set_unit_type(e(&c.unit_type))
+                .set_unit_type(sdk_enum(&c.unit_type))
                 .set_minimum_capacity_units(c.minimum_capacity_units)
                 .set_maximum_capacity_units(c.maximum_capacity_units)
                 .set_maximum_on_demand_capacity_units(c.maximum_on_demand_capacity_units)
@@ -471,7 +471,7 @@ fn managed_scaling(m: &ManagedScalingPolicy) -> emr::ManagedScalingPolicy {
                 .build()
         }))
         .set_utilization_performance_index(m.utilization_performance_index)
-        .set_scaling_strategy(e(&m.scaling_strategy))
+        .set_scaling_strategy(sdk_enum(&m.scaling_strategy))
         .build()
 }
 

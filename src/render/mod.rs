@@ -3,11 +3,18 @@
 //! stdout carries the result (a table, or one JSON document with `--output json`);
 //! stderr carries messages, plans shown before a JSON result, and prompts.
 
+pub mod all_envs;
 pub mod clusters;
 pub mod escape;
+pub mod history;
+pub mod launch;
+pub mod logs;
+pub mod row;
+pub mod status;
 pub mod stop;
 
 use std::io::Write;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use comfy_table::{ContentArrangement, Table, presets};
@@ -49,11 +56,85 @@ impl Ui<'_> {
     /// The JSON document (only in JSON mode).
     pub fn document<T: Serialize>(&mut self, value: &T) -> Result<()> {
         if self.json() {
-            serde_json::to_writer_pretty(&mut *self.out, value)
-                .map_err(|e| Error::Failed(format!("cannot write JSON: {e}")))?;
-            writeln!(self.out).map_err(write_error)?;
+            write_document(self.out, value)?;
         }
         Ok(())
+    }
+}
+
+/// One JSON document and a newline. Serialised first, so that a failure to write
+/// (a closed pipe) is an I/O error like any other, not a serialisation error.
+pub fn write_document<T: Serialize>(out: &mut dyn Write, value: &T) -> Result<()> {
+    let mut text = serde_json::to_vec_pretty(value)
+        .map_err(|e| Error::Failed(format!("cannot write JSON: {e}")))?;
+    text.push(b'\n');
+    out.write_all(&text).map_err(write_error)?;
+    out.flush().map_err(write_error)
+}
+
+/// stdout, remembering whether anything was written to it: with `--output json`, a
+/// failure after a command already printed its document (a refused plan) must not add
+/// a second one.
+pub struct Watched<W> {
+    inner: W,
+    used: bool,
+}
+
+impl<W: Write> Watched<W> {
+    pub fn new(inner: W) -> Watched<W> {
+        Watched { inner, used: false }
+    }
+
+    pub fn used(&self) -> bool {
+        self.used
+    }
+
+    #[cfg(test)]
+    pub fn inner_for_test(self) -> W {
+        self.inner
+    }
+}
+
+impl<W: Write> Write for Watched<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.used |= !buf.is_empty();
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The process's stderr, shared between the messages of a command and the
+/// `--verbose` trace that the AWS SDK calls from inside its clients, so that both go
+/// through one writer (and, in tests, into one buffer).
+#[derive(Clone)]
+pub struct SharedWriter(Arc<Mutex<dyn Write + Send>>);
+
+impl SharedWriter {
+    pub fn new(inner: impl Write + Send + 'static) -> SharedWriter {
+        SharedWriter(Arc::new(Mutex::new(inner)))
+    }
+
+    pub fn stderr() -> SharedWriter {
+        SharedWriter::new(std::io::stderr())
+    }
+}
+
+impl Write for SharedWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self.0.lock() {
+            Ok(mut inner) => inner.write(buf),
+            Err(poisoned) => poisoned.into_inner().write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.0.lock() {
+            Ok(mut inner) => inner.flush(),
+            Err(poisoned) => poisoned.into_inner().flush(),
+        }
     }
 }
 
@@ -104,24 +185,22 @@ pub fn time(at: DateTime<Utc>) -> String {
 }
 
 /// A string shown as it is, unless it holds control characters (a newline in a
-/// correlation id), which are shown escaped so one value cannot look like two.
+/// correlation id), which are shown escaped so one value cannot look like two; a
+/// bidirectional override is shown escaped too (see [`escape::escape`]).
 pub fn display_text(s: &str) -> String {
     if s.chars().any(char::is_control) {
-        format!("{s:?}")
+        escape::escape(&format!("{s:?}")).into_owned()
     } else {
-        s.to_owned()
+        escape::escape(s).into_owned()
     }
 }
 
-/// A value quoted for a POSIX shell, so a suggested command can be pasted as is.
+/// A value quoted for a POSIX shell (by `shlex`), so a suggested command can be pasted
+/// as is. A value no shell word can hold (a NUL byte) is shown escaped instead.
 pub fn shell_word(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.:/@+=,".contains(c));
-    if plain {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
+    match shlex::try_quote(s) {
+        Ok(quoted) => quoted.into_owned(),
+        Err(_) => format!("{s:?}"),
     }
 }
 
@@ -173,7 +252,60 @@ mod tests {
     #[test]
     fn suggested_commands_quote_for_the_shell() {
         assert_eq!(shell_word("run-1"), "run-1");
-        assert_eq!(shell_word("it's $(x)"), r"'it'\''s $(x)'");
         assert_eq!(shell_word(""), "''");
+        assert_eq!(shell_word("a b"), "'a b'");
+        // Whatever the quoting style, the shell must read back the same word.
+        for word in [
+            "it's $(x)",
+            "a\"b`c`",
+            "new\nline",
+            "*?[x]",
+            "~user",
+            "#x",
+            "é ü",
+        ] {
+            let quoted = shell_word(word);
+            assert_eq!(
+                shlex::split(&quoted),
+                Some(vec![word.to_owned()]),
+                "{quoted}"
+            );
+        }
+        assert_eq!(shell_word("a\0b"), "\"a\\0b\"");
+    }
+
+    #[test]
+    fn a_closed_pipe_is_an_io_error_not_a_json_error() {
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let err = write_document(&mut Closed, &serde_json::json!({"k": 1})).unwrap_err();
+        assert!(err.is_broken_pipe(), "{err:?}");
+    }
+
+    #[test]
+    fn the_shared_writer_is_one_buffer_for_every_clone() {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        struct Into(Arc<Mutex<Vec<u8>>>);
+        impl Write for Into {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut one = SharedWriter::new(Into(buffer.clone()));
+        let mut two = one.clone();
+        write!(one, "a").unwrap();
+        write!(two, "b").unwrap();
+        assert_eq!(buffer.lock().unwrap().as_slice(), b"ab");
     }
 }

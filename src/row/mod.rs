@@ -1,5 +1,13 @@
 //! The run-state row: how one row of `data_pipeline_metadata` is viewed, ordered and
-//! displayed, wherever a command shows it.
+//! displayed, wherever a command shows it; its status; clearing it (`clear`), the
+//! local archive of cleared rows (`archive`) and putting one back (`restore`).
+
+pub mod archive;
+pub mod clear;
+pub mod restore;
+mod status;
+
+pub use status::RowStatus;
 
 use std::cmp::Ordering;
 
@@ -35,7 +43,7 @@ impl RowView {
         let text = |v: &Option<String>| v.as_deref().map(display_text).unwrap_or_default();
         vec![
             display_text(&self.correlation_id),
-            text(&self.status),
+            self.status_cell(),
             text(&self.current_step),
             self.run_id
                 .as_ref()
@@ -44,6 +52,15 @@ impl RowView {
             text(&self.date),
             text(&self.cluster_id),
         ]
+    }
+
+    /// The Status as written, or `unknown "value"` when the pipeline does not write it.
+    pub fn status_cell(&self) -> String {
+        match self.status.as_deref().map(RowStatus::parse) {
+            Some(unknown @ RowStatus::Unknown(_)) => unknown.to_string(),
+            Some(_) => self.status.as_deref().map(display_text).unwrap_or_default(),
+            None => String::new(),
+        }
     }
 
     pub fn of(item: &Item) -> RowView {
@@ -203,5 +220,73 @@ mod tests {
             ),
             "{\"k\":{\"N\":\"1\"}}"
         );
+    }
+
+    fn view(cid: &str, date: Option<&str>, run: Option<&str>, ttl: Option<&str>) -> RowView {
+        let mut item = dynamodb::key(cid, "CYI");
+        if let Some(d) = date {
+            item.insert("Date".into(), AttributeValue::S(d.into()));
+        }
+        if let Some(r) = run {
+            item.insert("Run_Id".into(), AttributeValue::N(r.into()));
+        }
+        if let Some(t) = ttl {
+            item.insert("TimeToExist".into(), AttributeValue::N(t.into()));
+        }
+        RowView::of(&item)
+    }
+
+    #[test]
+    fn newest_date_then_highest_run_then_latest_expiry() {
+        let mut rows = [
+            view("old", Some("2021-03-01"), Some("9"), None),
+            view("none", None, None, None),
+            view("run2", Some("2021-04-01"), Some("2"), None),
+            view("run10", Some("2021-04-01"), Some("10"), None),
+            view(
+                "ttl-late",
+                Some("2021-04-01"),
+                Some("2"),
+                Some("1700000000000"),
+            ),
+            view("no-date", None, Some("50"), None),
+        ];
+        rows.sort_by(newest_first);
+        let order: Vec<&str> = rows.iter().map(|r| r.correlation_id.as_str()).collect();
+        assert_eq!(
+            order,
+            ["run10", "ttl-late", "run2", "old", "no-date", "none"]
+        );
+    }
+
+    #[test]
+    fn an_unknown_status_is_shown_as_such_and_known_ones_as_written() {
+        let cell = |status: &str| {
+            let mut item = dynamodb::key("c", "CYI");
+            item.insert("Status".into(), AttributeValue::S(status.into()));
+            RowView::of(&item).status_cell()
+        };
+        assert_eq!(cell("FAILED"), "FAILED");
+        assert_eq!(cell("in_progress"), "in_progress");
+        assert_eq!(cell("DONE"), "unknown \"DONE\"");
+        assert_eq!(cell("FAILED\u{1b}[2J"), "unknown \"FAILED\\u{1b}[2J\"");
+        assert_eq!(RowView::of(&dynamodb::key("c", "CYI")).status_cell(), "");
+    }
+
+    #[test]
+    fn view_reads_the_pipeline_attributes() {
+        let mut item = dynamodb::key("c", "CYI");
+        item.insert("Status".into(), AttributeValue::S("FAILED".into()));
+        item.insert("Run_Id".into(), AttributeValue::N("3".into()));
+        item.insert(
+            "TimeToExist".into(),
+            AttributeValue::N("1700000000000".into()),
+        );
+        let row = RowView::of(&item);
+        assert_eq!(row.status.as_deref(), Some("FAILED"));
+        let json = serde_json::to_value(&row).unwrap();
+        assert_eq!(json["run_id"], 3);
+        assert_eq!(json["time_to_exist"], "2023-11-14T22:13:20Z");
+        assert_eq!(json["cluster_id"], serde_json::Value::Null);
     }
 }

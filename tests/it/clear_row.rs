@@ -2,6 +2,10 @@
 //! deleted and put back (checked with the SDK), what is refused, what is archived, and
 //! exactly which calls are made.
 
+mod data_loss;
+mod keys;
+mod restore_and_rows;
+
 use std::collections::HashMap;
 
 use crate::support::Sandbox;
@@ -10,17 +14,17 @@ use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::{Value, json};
 
-const MUTATING: [&str; 4] = ["DeleteItem", "PutItem", "UpdateItem", "TerminateJobFlows"];
+pub(crate) const MUTATING: [&str; 4] = ["DeleteItem", "PutItem", "UpdateItem", "TerminateJobFlows"];
 
-fn stdout(out: &assert_cmd::assert::Assert) -> String {
+pub(crate) fn stdout(out: &assert_cmd::assert::Assert) -> String {
     String::from_utf8(out.get_output().stdout.clone()).unwrap()
 }
 
-fn stderr(out: &assert_cmd::assert::Assert) -> String {
+pub(crate) fn stderr(out: &assert_cmd::assert::Assert) -> String {
     String::from_utf8(out.get_output().stderr.clone()).unwrap()
 }
 
-fn sandbox_with_table() -> Sandbox {
+pub(crate) fn sandbox_with_table() -> Sandbox {
     let sandbox = Sandbox::start();
     sandbox.create_table();
     sandbox
@@ -538,241 +542,4 @@ fn a_protected_environment_needs_its_name() {
     assert_eq!(sandbox.get_row("run-1", "CYI"), None);
     let lines = archive_lines(&sandbox.archive_path());
     assert_eq!(lines[0]["environment"], "production");
-}
-
-#[test]
-fn awkward_ids_hit_exactly_their_row() {
-    let sandbox = sandbox_with_table();
-    let long = "x".repeat(2048);
-    let awkward = [
-        "a\"b",
-        "it's",
-        "$(touch pwned)",
-        "two words",
-        "line\nbreak",
-        "ünïcødé-日本",
-        long.as_str(),
-    ];
-    let neighbours = [
-        "a",
-        "b",
-        "a\\\"b",
-        "it",
-        "its",
-        "s",
-        "$(touch",
-        "two",
-        "words",
-        "two  words",
-        "line",
-        "break",
-        "line\\nbreak",
-        "line break",
-        "ünïcødé",
-        "日本",
-        "unicode-日本",
-    ];
-    for id in awkward.iter().chain(&neighbours) {
-        sandbox.put_row(&row(id, "CYI", "FAILED"));
-        // The same correlation id under another data product is another row.
-        sandbox.put_row(&row(id, "OTHER", "FAILED"));
-    }
-    let mut expected = sandbox.all_keys();
-    for id in awkward {
-        sandbox
-            .cyi()
-            .args(["clear-row", "--correlation-id", id, "--yes"])
-            .assert()
-            .success();
-        expected.retain(|(c, p)| !(c == id && p == "CYI"));
-        assert_eq!(sandbox.all_keys(), expected, "clearing {id:?}");
-    }
-    assert!(!sandbox.home().join("pwned").exists());
-    assert_eq!(sandbox.calls_of("DeleteItem").len(), awkward.len());
-
-    // The archive finds them again exactly, too.
-    for id in ["line\nbreak", "a\"b"] {
-        sandbox
-            .cyi()
-            .args(["restore-row", "--correlation-id", id, "--yes"])
-            .assert()
-            .success();
-        assert!(sandbox.get_row(id, "CYI").is_some(), "{id:?} not restored");
-    }
-    assert_eq!(sandbox.all_keys().len(), expected.len() + 2);
-
-    // --data-product picks the other row of the same correlation id.
-    sandbox
-        .cyi()
-        .args([
-            "clear-row",
-            "--correlation-id",
-            "it's",
-            "--data-product",
-            "OTHER",
-            "--yes",
-        ])
-        .assert()
-        .success();
-    assert!(sandbox.get_row("it's", "OTHER").is_none());
-    assert!(sandbox.get_row("its", "OTHER").is_some());
-}
-
-#[test]
-fn empty_or_overlong_keys_are_usage_errors_with_no_call() {
-    let sandbox = sandbox_with_table();
-    let too_long = "x".repeat(2049);
-    sandbox.clear_calls();
-    for args in [
-        vec!["clear-row", "--correlation-id", ""],
-        vec![
-            "clear-row",
-            "--correlation-id",
-            "run-1",
-            "--data-product",
-            "",
-        ],
-        vec!["clear-row", "--correlation-id", too_long.as_str()],
-        vec!["restore-row", "--correlation-id", ""],
-        vec!["rows", "--data-product", ""],
-    ] {
-        let out = sandbox.cyi().args(&args).arg("--yes").assert().code(2);
-        let err = stderr(&out);
-        assert!(
-            err.contains("--correlation-id") || err.contains("--data-product"),
-            "{err}"
-        );
-    }
-    assert!(sandbox.calls().is_empty(), "{:?}", sandbox.calls());
-}
-
-#[test]
-fn a_missing_row_is_a_failure_unless_if_exists() {
-    let sandbox = sandbox_with_table();
-    sandbox.put_row(&row("run-1", "OTHER", "FAILED"));
-    sandbox.clear_calls();
-    let out = sandbox
-        .cyi()
-        .args(["clear-row", "--correlation-id", "run-1", "--yes"])
-        .assert()
-        .code(1);
-    assert!(
-        stderr(&out).contains("no row with Correlation_Id \"run-1\" and DataProduct \"CYI\""),
-        "{}",
-        stderr(&out)
-    );
-    assert!(stdout(&out).is_empty(), "lists nothing: {}", stdout(&out));
-    let out = sandbox
-        .cyi()
-        .args([
-            "clear-row",
-            "--correlation-id",
-            "run-1",
-            "--yes",
-            "--if-exists",
-        ])
-        .assert()
-        .success();
-    assert!(
-        stdout(&out).contains("Nothing to clear"),
-        "{}",
-        stdout(&out)
-    );
-    assert_eq!(sandbox.count_of(&MUTATING), 0);
-    assert!(archive_lines(&sandbox.archive_path()).is_empty());
-}
-
-#[test]
-fn restore_refuses_over_an_existing_row_and_shows_both() {
-    let sandbox = sandbox_with_table();
-    sandbox.put_row(&row("run-1", "CYI", "FAILED"));
-    sandbox
-        .cyi()
-        .args(["clear-row", "--correlation-id", "run-1", "--yes"])
-        .assert()
-        .success();
-    let mut newer = row("run-1", "CYI", "IN_PROGRESS");
-    newer.insert("Run_Id".into(), n("7"));
-    sandbox.put_row(&newer);
-    sandbox.clear_calls();
-    let out = sandbox
-        .cyi()
-        .args(["restore-row", "--correlation-id", "run-1", "--yes"])
-        .assert()
-        .code(1);
-    let text = stdout(&out);
-    assert!(
-        text.contains("IN_PROGRESS") && text.contains("FAILED"),
-        "{text}"
-    );
-    assert!(text.contains("exists now"), "{text}");
-    assert!(stderr(&out).contains("a row with this key exists now; nothing restored"));
-    assert_eq!(sandbox.count_of(&MUTATING), 0);
-    assert_eq!(sandbox.get_row("run-1", "CYI"), Some(newer));
-}
-
-#[test]
-fn rows_lists_the_data_product_newest_first_across_pages() {
-    let sandbox = sandbox_with_table();
-    // Items near the 400 KB limit make moto's 1 MB Scan pages hold only a few.
-    let padding = "p".repeat(300_000);
-    let mut expected = Vec::new();
-    for day in 1..=6 {
-        let id = format!("run-{day}");
-        let mut item = row(
-            &id,
-            "CYI",
-            if day % 2 == 0 { "FAILED" } else { "COMPLETED" },
-        );
-        item.insert("Date".into(), s(&format!("2021-04-0{day}")));
-        item.insert("Padding".into(), s(&padding));
-        sandbox.put_row(&item);
-        expected.insert(0, id);
-    }
-    sandbox.put_row(&row("other-product", "OTHER", "FAILED"));
-    sandbox.clear_calls();
-
-    let out = sandbox
-        .cyi()
-        .args(["rows", "--output", "json"])
-        .assert()
-        .success();
-    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let listed: Vec<&str> = doc["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["correlation_id"].as_str().unwrap())
-        .collect();
-    assert_eq!(listed, expected);
-    assert_eq!(doc["rows"][0]["run_id"], 2);
-    assert_eq!(doc["rows"][0]["status"], "FAILED");
-    assert_eq!(doc["data_product"], "CYI");
-    let scans = sandbox.calls_of("Scan");
-    assert!(
-        scans.len() >= 2,
-        "expected several pages, got {}",
-        scans.len()
-    );
-    assert!(scans[1].params["ExclusiveStartKey"].is_object());
-    assert_eq!(sandbox.count_of(&MUTATING), 0);
-
-    let out = sandbox
-        .cyi()
-        .args(["rows", "--status", "FAILED"])
-        .assert()
-        .success();
-    let text = stdout(&out);
-    for id in ["run-6", "run-4", "run-2"] {
-        assert!(text.contains(id), "{id} missing from\n{text}");
-    }
-    assert!(
-        !text.contains("run-5") && !text.contains("other-product"),
-        "{text}"
-    );
-    assert!(
-        text.find("run-6").unwrap() < text.find("run-2").unwrap(),
-        "{text}"
-    );
-    assert!(text.contains("3 FAILED rows"), "{text}");
 }

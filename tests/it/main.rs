@@ -6,16 +6,23 @@
 
 mod support;
 
+mod all_envs;
 mod api_calls;
 mod bad_input;
 mod clear_row;
 mod cli;
 mod clusters;
+mod credentials;
+mod endpoints;
 mod escapes;
 mod faults;
+mod history;
 mod hostile;
 mod iam_policy;
 mod lifecycle;
+mod logs;
+mod output;
+mod prompts;
 mod races;
 mod readme;
 mod restart;
@@ -23,5 +30,7 @@ mod sandbox_script;
 mod secrets;
 mod snapshots;
 mod start_cluster;
+mod start_cluster_checks;
+mod start_cluster_launch;
 mod status;
 mod stop_clusters;

@@ -248,3 +248,15 @@ fn a_missing_secret_stops_a_fresh_restart_before_the_clear() {
     assert!(archive_lines(&sandbox.archive_path()).is_empty());
     assert!(start::mutating_calls(&sandbox).is_empty());
 }
+
+#[test]
+fn ctrl_c_while_a_restart_waits_names_the_cluster_and_how_to_follow_it() {
+    let sandbox = Sandbox::start();
+    let world = world(&sandbox);
+    failed_row(&sandbox);
+    let flags = start::run_flags();
+    let args = start::command_args(&["restart"], &flags, &[]);
+    crate::start_cluster_launch::ctrl_c_while_waiting(&sandbox, &[&world.password], &args);
+    // A resume keeps the row for the pipeline.
+    assert!(get_row(&sandbox).is_some());
+}

@@ -102,14 +102,48 @@ fn a_failed_run_names_its_failed_step_and_the_way_on() {
 }
 
 #[test]
-fn a_run_with_no_row_and_no_cluster_says_how_to_start() {
+fn a_run_with_no_row_and_no_cluster_says_how_to_start_and_exits_1() {
     let sandbox = Sandbox::start();
     start::create_table(&sandbox);
-    let doc = json(&sandbox, &["status", "--correlation-id", "nothing-here"]);
+    let out = sandbox
+        .cyi()
+        .args([
+            "status",
+            "--correlation-id",
+            "nothing-here",
+            "--output",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["row"], Value::Null);
     assert_eq!(doc["cluster"], Value::Null);
     assert_eq!(doc["next"]["action"], "start");
     assert!(sandbox.calls_of("ListSteps").is_empty());
+    // A person still reads how such a run starts.
+    let out = sandbox
+        .cyi()
+        .args(["status", "--correlation-id", "nothing-here"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("No row for nothing-here"), "{stdout}");
+    assert!(
+        stdout.contains("Next: no state row and no active cluster: this run has not started"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("cyi start-cluster --export-date YYYY-MM-DD --correlation-id nothing-here"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -112,8 +112,7 @@ fn typing_y_at_the_prompt_terminates() {
     session
         .exp_string("Terminate 1 cluster in default?")
         .unwrap();
-    session.send("y").unwrap();
-    session.flush().unwrap();
+    session.send_line("y").unwrap();
     session.exp_string("1 of 1 cluster terminating.").unwrap();
     assert_eq!(pty::exit_code(session), 0);
     assert_eq!(sandbox.cluster_state(&id), "TERMINATED");
@@ -127,8 +126,7 @@ fn typing_n_at_the_prompt_terminates_nothing() {
     session
         .exp_string("Terminate 1 cluster in default?")
         .unwrap();
-    session.send("n").unwrap();
-    session.flush().unwrap();
+    session.send_line("n").unwrap();
     session.exp_string("nothing was changed").unwrap();
     assert_ne!(pty::exit_code(session), 0);
     assert!(sandbox.calls_of("TerminateJobFlows").is_empty());

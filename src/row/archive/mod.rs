@@ -5,48 +5,25 @@
 //! came from and who cleared it) and syncs it to disk *before* the row is deleted; the
 //! outcome of the delete is appended as an `outcome` record afterwards, and a restore as
 //! a `restore` record. Lines are never rewritten: a crash can leave a clear without an
-//! outcome (shown as "pending"), never a deletion without its copy.
+//! outcome (shown as "pending"), never a deletion without its copy. The outcome of an
+//! applied delete carries the item as DynamoDB removed it, which completes the entry.
+//!
+//! Every record starts on a line of its own, so a torn tail (a full disk, a crash)
+//! spoils only itself: it is reported as a problem with its line number, and a
+//! restore by correlation id refuses rather than pass over it to an older entry.
+
+mod file;
 
 use std::collections::HashMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::fmt;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::aws::dynamodb::{self, Item};
-use crate::error::{Error, Result};
 
-/// The archive's file name inside the state directory.
-pub const FILE_NAME: &str = "archive.jsonl";
-
-/// `$XDG_STATE_HOME/cyi/archive.jsonl`, else `$HOME/.local/state/cyi/archive.jsonl`.
-pub fn default_path(var: impl Fn(&str) -> Option<String>) -> Result<PathBuf> {
-    let state = var("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            var("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|home| Path::new(&home).join(".local").join("state"))
-        })
-        .ok_or_else(|| {
-            Error::usage_hint(
-                "cannot place the archive: neither XDG_STATE_HOME nor HOME is set",
-                "pass --archive PATH",
-            )
-        })?;
-    Ok(state.join("cyi").join(FILE_NAME))
-}
-
-/// The archive to use: `--archive`, else the default place.
-pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf> {
-    match explicit {
-        Some(path) => Ok(path.to_path_buf()),
-        None => default_path(|name| std::env::var(name).ok()),
-    }
-}
+pub use file::{FILE_NAME, append, default_path, read, resolve, resolve_with};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -136,6 +113,15 @@ impl Record {
         }
     }
 
+    /// The outcome of an applied delete, with the item as DynamoDB removed it (when it
+    /// said).
+    pub fn deleted(id: &str, time: DateTime<Utc>, removed: Option<&Item>) -> Self {
+        Record {
+            item: removed.map(dynamodb::item_to_json),
+            ..Record::outcome(id, time, true, None)
+        }
+    }
+
     pub fn restore(id: &str, time: DateTime<Utc>, operator: &str) -> Self {
         Record {
             event: Event::Restore,
@@ -179,6 +165,8 @@ pub struct Entry {
     pub item: Item,
     pub outcome: Outcome,
     pub restored: Option<DateTime<Utc>>,
+    /// The archive line of its `clear` record (1-based).
+    pub line: usize,
 }
 
 impl Entry {
@@ -195,90 +183,108 @@ impl Entry {
     }
 }
 
-/// Appends one record and syncs it to disk before returning, creating the directory
-/// if needed.
-pub fn append(path: &Path, record: &Record) -> Result<()> {
-    let place = |e| Error::io(format!("cannot write the archive {}", path.display()), e);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(place)?;
+/// An archive line that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line number.
+    pub line: usize,
+    pub what: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `what` can quote the file (an id, an attribute name): shown escaped.
+        write!(
+            f,
+            "line {}: {}",
+            self.line,
+            crate::render::display_text(&self.what)
+        )
     }
-    let mut line = serde_json::to_string(record)
-        .map_err(|e| Error::Failed(format!("cannot encode an archive record: {e}")))?;
-    line.push('\n');
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(place)?;
-    file.write_all(line.as_bytes()).map_err(place)?;
-    file.sync_all().map_err(place)
 }
 
-/// Reads the archive (a missing file is an empty archive). Lines that cannot be read
-/// are skipped and described in the second value, so one damaged line does not make
-/// every other entry unrestorable.
-pub fn read(path: &Path) -> Result<(Vec<Entry>, Vec<String>)> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(Error::io(
-                format!("cannot read the archive {}", path.display()),
-                e,
-            ));
-        }
-    };
-    Ok(parse(&text))
+/// The archive as read: its entries in the order they were cleared, and the lines
+/// that could not be used.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Archive {
+    pub entries: Vec<Entry>,
+    pub problems: Vec<Problem>,
 }
 
-/// Folds the archive's lines into entries, in the order they were cleared.
-pub fn parse(text: &str) -> (Vec<Entry>, Vec<String>) {
-    let mut problems = Vec::new();
-    let mut entries: Vec<Entry> = Vec::new();
+impl Archive {
+    /// The problems on lines after `line`: any of them may be a newer record.
+    pub fn problems_after(&self, line: usize) -> Vec<&Problem> {
+        self.problems.iter().filter(|p| p.line > line).collect()
+    }
+}
+
+/// Folds the archive's lines into entries, in the order they were cleared. Blank
+/// lines are skipped; a line that cannot be used is a [`Problem`], and the lines after
+/// it are read as usual.
+pub fn parse(text: &str) -> Archive {
+    let mut archive = Archive::default();
     let mut index: HashMap<String, usize> = HashMap::new();
     for (n, line) in text.lines().enumerate() {
+        let line_no = n + 1;
         if line.trim().is_empty() {
             continue;
         }
+        let mut problem = |what: String| {
+            archive.problems.push(Problem {
+                line: line_no,
+                what,
+            })
+        };
         let record: Record = match serde_json::from_str(line) {
             Ok(record) => record,
             Err(e) => {
-                problems.push(format!("line {}: {e}", n + 1));
+                problem(e.to_string());
                 continue;
             }
         };
         match record.event {
-            Event::Clear => match entry_of(record) {
+            Event::Clear => match entry_of(record, line_no) {
                 Ok(entry) => {
-                    index.insert(entry.id.clone(), entries.len());
-                    entries.push(entry);
+                    index.insert(entry.id.clone(), archive.entries.len());
+                    archive.entries.push(entry);
                 }
-                Err(e) => problems.push(format!("line {}: {e}", n + 1)),
+                Err(e) => problem(e),
             },
             Event::Outcome | Event::Restore => {
-                let Some(entry) = index.get(&record.id).map(|&i| &mut entries[i]) else {
-                    problems.push(format!(
-                        "line {}: {:?} record for unknown entry {}",
-                        n + 1,
-                        record.event,
-                        record.id
+                let Some(&i) = index.get(&record.id) else {
+                    problem(format!(
+                        "{:?} record for unknown entry {}",
+                        record.event, record.id
                     ));
                     continue;
                 };
+                let removed = match record.item.as_ref().map(dynamodb::item_from_json) {
+                    Some(Err(e)) => {
+                        problem(format!("outcome of entry {}: item: {e}", record.id));
+                        continue;
+                    }
+                    Some(Ok(item)) => Some(item),
+                    None => None,
+                };
+                let entry = &mut archive.entries[i];
                 if record.event == Event::Restore {
                     entry.restored = Some(record.time);
                 } else if record.applied == Some(true) {
                     entry.outcome = Outcome::Deleted;
+                    // What DynamoDB removed is what the entry holds.
+                    if let Some(removed) = removed {
+                        entry.item = removed;
+                    }
                 } else {
                     entry.outcome = Outcome::NotDeleted(record.reason.unwrap_or_default());
                 }
             }
         }
     }
-    (entries, problems)
+    archive
 }
 
-fn entry_of(record: Record) -> std::result::Result<Entry, String> {
+fn entry_of(record: Record, line: usize) -> std::result::Result<Entry, String> {
     let item = |v: Option<Value>, what: &str| {
         v.ok_or_else(|| format!("entry {} has no {what}", record.id))
             .and_then(|v| dynamodb::item_from_json(&v).map_err(|e| format!("{what}: {e}")))
@@ -295,6 +301,7 @@ fn entry_of(record: Record) -> std::result::Result<Entry, String> {
         operator: record.operator.unwrap_or_default(),
         outcome: Outcome::Pending,
         restored: None,
+        line,
     })
 }
 
@@ -357,7 +364,7 @@ mod tests {
             Record::clear("3", at(4), &origin(), &k3, &i3),
             Record::restore("1", at(5), "arn:x"),
         ]);
-        let (entries, problems) = parse(&text);
+        let Archive { entries, problems } = parse(&text);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(entries.len(), 3);
         assert_eq!(entries[0].outcome, Outcome::Deleted);
@@ -382,11 +389,14 @@ mod tests {
             lines(&[Record::clear("1", at(0), &origin(), &k, &i)]),
             lines(&[Record::outcome("1", at(1), true, None)])
         );
-        let (entries, problems) = parse(&text);
+        let Archive { entries, problems } = parse(&text);
         assert_eq!(entries.len(), 1);
         assert!(entries[0].applied());
         assert_eq!(problems.len(), 1);
-        assert!(problems[0].starts_with("line 2:"), "{problems:?}");
+        assert!(
+            problems[0].to_string().starts_with("line 2:"),
+            "{problems:?}"
+        );
     }
 
     #[test]
@@ -405,40 +415,72 @@ mod tests {
     }
 
     #[test]
-    fn default_path_prefers_xdg_state_home() {
-        let vars = |xdg: Option<&str>, home: Option<&str>| {
-            let (xdg, home) = (xdg.map(str::to_owned), home.map(str::to_owned));
-            default_path(move |name| match name {
-                "XDG_STATE_HOME" => xdg.clone(),
-                "HOME" => home.clone(),
-                _ => None,
-            })
-        };
-        assert_eq!(
-            vars(Some("/s"), Some("/h")).unwrap(),
-            Path::new("/s/cyi/archive.jsonl")
+    fn an_outcome_without_applied_is_not_a_deletion() {
+        let (k, i) = row("a");
+        let text = format!(
+            "{}{}\n",
+            lines(&[Record::clear("1", at(0), &origin(), &k, &i)]),
+            r#"{"id":"1","event":"outcome","time":"2023-11-14T22:13:21Z"}"#
         );
+        let archive = parse(&text);
+        assert!(archive.problems.is_empty(), "{:?}", archive.problems);
+        assert!(!archive.entries[0].applied());
         assert_eq!(
-            vars(Some(""), Some("/h")).unwrap(),
-            Path::new("/h/.local/state/cyi/archive.jsonl")
+            archive.entries[0].outcome,
+            Outcome::NotDeleted(String::new())
         );
-        assert!(vars(None, None).is_err());
     }
 
     #[test]
-    fn append_then_read_round_trips_and_creates_the_directory() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("deep/er/archive.jsonl");
-        let (k, i) = row("x\ny \"z\" 日本");
-        append(&path, &Record::clear("1", at(0), &origin(), &k, &i)).unwrap();
-        append(&path, &Record::outcome("1", at(1), true, None)).unwrap();
-        let (entries, problems) = read(&path).unwrap();
-        assert!(problems.is_empty());
-        assert_eq!(entries[0].key, k);
-        assert_eq!(entries[0].correlation_id(), "x\ny \"z\" 日本");
-        assert!(read(&dir.path().join("absent")).unwrap().0.is_empty());
-        // A directory where the file should be cannot be appended to.
-        assert!(append(dir.path(), &Record::outcome("1", at(1), true, None)).is_err());
+    fn blank_and_whitespace_only_lines_are_skipped_silently() {
+        let (k, i) = row("a");
+        let text = format!(
+            "\n   \n\t\r\n{}  \n",
+            lines(&[Record::clear("1", at(0), &origin(), &k, &i)])
+        );
+        let archive = parse(&text);
+        assert!(archive.problems.is_empty(), "{:?}", archive.problems);
+        assert_eq!(archive.entries.len(), 1);
+        assert_eq!(archive.entries[0].line, 4);
+    }
+
+    #[test]
+    fn the_deleted_item_completes_the_entry() {
+        let (k, shown) = row("a");
+        let mut removed = shown.clone();
+        removed.insert("Late".into(), AttributeValue::S("added".into()));
+        let text = lines(&[
+            Record::clear("1", at(0), &origin(), &k, &shown),
+            Record::deleted("1", at(1), Some(&removed)),
+            Record::clear("2", at(2), &origin(), &k, &shown),
+            Record::deleted("2", at(3), None),
+        ]);
+        let archive = parse(&text);
+        assert!(archive.problems.is_empty(), "{:?}", archive.problems);
+        assert_eq!(archive.entries[0].item, removed);
+        assert!(archive.entries[0].applied());
+        assert_eq!(archive.entries[1].item, shown);
+        assert!(archive.entries[1].applied());
+        let json = serde_json::to_value(Record::deleted("1", at(1), Some(&removed))).unwrap();
+        assert_eq!(json["item"]["Late"], serde_json::json!({"S": "added"}));
+        assert_eq!(json["applied"], true);
+    }
+
+    #[test]
+    fn problems_after_a_line_are_the_ones_that_may_be_newer() {
+        let (k, i) = row("a");
+        let text = format!(
+            "{{torn\n{}{{\"id\": \"trunc\n",
+            lines(&[Record::clear("1", at(0), &origin(), &k, &i)])
+        );
+        let archive = parse(&text);
+        assert_eq!(archive.entries[0].line, 2);
+        let after: Vec<usize> = archive.problems_after(2).iter().map(|p| p.line).collect();
+        assert_eq!(after, [3]);
+        assert_eq!(
+            archive.problems[0].to_string().split(':').next(),
+            Some("line 1")
+        );
     }
 
     #[test]

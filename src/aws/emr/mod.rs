@@ -15,6 +15,9 @@ use serde::Serialize;
 use super::{Aws, aws_error};
 use crate::error::{Error, Result};
 
+mod history;
+pub use history::*;
+
 /// How many independent EMR reads run at once: enough to hide latency, few enough not
 /// to provoke throttling.
 pub const CONCURRENCY: usize = 8;
@@ -459,4 +462,108 @@ pub async fn tagged_clusters(
         .flatten()
         .filter(|c| c.is_active() && c.tag("Correlation_Id") == Some(correlation_id))
         .collect())
+}
+
+/// What RunJobFlow answered: the new cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Launched {
+    pub cluster_id: String,
+    /// The ARN as EMR returned it (a sandbox may name another region than the run's).
+    pub cluster_arn: Option<String>,
+}
+
+/// One failed RunJobFlow call, with what the caller needs to decide on another try.
+#[derive(Debug)]
+pub struct RunJobFlowFailure {
+    pub error: crate::error::Error,
+    /// No answer, a timeout or a 5xx: the cluster may have been launched after all.
+    pub maybe_applied: bool,
+    /// Worth another call (maybe applied, or throttled).
+    pub retryable: bool,
+}
+
+/// One RunJobFlow call, with the SDK's own retries turned off: RunJobFlow has no
+/// idempotency token, so a retry after an answer lost on the way back would launch a
+/// second cluster. `fill` puts the request into the call.
+pub async fn run_job_flow_once(
+    aws: &Aws,
+    fill: impl FnOnce(
+        aws_sdk_emr::operation::run_job_flow::builders::RunJobFlowFluentBuilder,
+    ) -> aws_sdk_emr::operation::run_job_flow::builders::RunJobFlowFluentBuilder,
+) -> std::result::Result<Launched, RunJobFlowFailure> {
+    use aws_sdk_emr::error::{ProvideErrorMetadata, SdkError};
+    let answer = fill(aws.emr.run_job_flow())
+        .customize()
+        .config_override(
+            aws_sdk_emr::config::Builder::default()
+                .retry_config(aws_config::retry::RetryConfig::disabled()),
+        )
+        .send()
+        .await;
+    let err = match answer {
+        Ok(out) => {
+            return Ok(Launched {
+                cluster_id: out.job_flow_id().unwrap_or_default().to_owned(),
+                cluster_arn: out.cluster_arn().map(str::to_owned),
+            });
+        }
+        Err(err) => err,
+    };
+    // A service error below 500 (throttling, validation) was refused, not applied.
+    let maybe_applied = match &err {
+        SdkError::ServiceError(service) => service.raw().status().as_u16() >= 500,
+        SdkError::ConstructionFailure(_) => false,
+        _ => true,
+    };
+    let throttled = err
+        .as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code.contains("Throttl") || code == "RequestLimitExceeded");
+    Err(RunJobFlowFailure {
+        error: aws_error("emr:RunJobFlow", err),
+        maybe_applied,
+        retryable: maybe_applied || throttled,
+    })
+}
+
+/// A new cluster has settled when it is up (WAITING, RUNNING) or ending or ended.
+pub fn has_settled(state: &str) -> bool {
+    matches!(
+        state,
+        "WAITING" | "RUNNING" | "TERMINATING" | "TERMINATED" | "TERMINATED_WITH_ERRORS"
+    )
+}
+
+/// How a wait for a cluster ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WaitEnd {
+    /// Up, or ended: see [`has_settled`].
+    Settled(ClusterDetail),
+    /// Still starting when the time ran out.
+    TimedOut(ClusterDetail),
+}
+
+/// Follows a cluster with DescribeCluster every `poll` until it has settled or
+/// `timeout` has passed; `seen` is told each answer (its error stops the wait).
+pub async fn wait_until_settled(
+    aws: &Aws,
+    id: &str,
+    timeout: std::time::Duration,
+    poll: std::time::Duration,
+    mut seen: impl FnMut(&ClusterDetail) -> Result<()>,
+) -> Result<WaitEnd> {
+    let started = std::time::Instant::now();
+    loop {
+        let detail = describe(aws, id).await?.ok_or_else(|| {
+            crate::error::Error::Failed(format!("EMR no longer knows cluster {id}"))
+        })?;
+        seen(&detail)?;
+        if has_settled(&detail.state) {
+            return Ok(WaitEnd::Settled(detail));
+        }
+        if started.elapsed() >= timeout {
+            return Ok(WaitEnd::TimedOut(detail));
+        }
+        tokio::time::sleep(poll.min(timeout.saturating_sub(started.elapsed()))).await;
+    }
 }

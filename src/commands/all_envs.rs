@@ -1,0 +1,173 @@
+//! `cyi status --all-envs`: the overview of every environment in the config file, each
+//! read concurrently with its own credentials, role and region. One environment that
+//! cannot be reached is shown with its error; it never hides the others. Read-only.
+
+use std::process::ExitCode;
+
+use futures_util::future::join_all;
+
+use crate::aws::Aws;
+use crate::aws::dynamodb;
+use crate::aws::emr::{self, ClusterDetail};
+use crate::error::{Error, Result};
+use crate::render::all_envs::{EnvLine, show};
+use crate::render::{SharedWriter, Ui};
+use crate::row::RowView;
+use crate::settings::{EnvSettings, Settings};
+
+/// The counts of one environment's overview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub active_clusters: usize,
+    pub in_progress: usize,
+    pub failed: usize,
+    /// IN_PROGRESS rows that no active cluster works on (by Cluster_Id or tag).
+    pub stale: usize,
+}
+
+/// Pure: the counts from the active clusters of the product and its rows.
+pub fn counts(active: &[ClusterDetail], rows: &[RowView]) -> Counts {
+    let status = |r: &&RowView, s: &str| r.status.as_deref() == Some(s);
+    let in_progress: Vec<&RowView> = rows.iter().filter(|r| status(r, "IN_PROGRESS")).collect();
+    let stale = in_progress
+        .iter()
+        .filter(|r| {
+            !active.iter().any(|c| {
+                Some(c.id.as_str()) == r.cluster_id.as_deref()
+                    || c.tag("Correlation_Id") == Some(r.correlation_id.as_str())
+            })
+        })
+        .count();
+    Counts {
+        active_clusters: active.len(),
+        in_progress: in_progress.len(),
+        failed: rows.iter().filter(|r| status(r, "FAILED")).count(),
+        stale,
+    }
+}
+
+pub async fn run(all: &[EnvSettings], ui: &mut Ui<'_>, log: &SharedWriter) -> Result<ExitCode> {
+    let lines = join_all(all.iter().map(|(name, settings)| async move {
+        match settings {
+            Ok(settings) => one(settings, log).await,
+            Err(err) => EnvLine {
+                environment: name.clone(),
+                error: Some(error_text(err)),
+                ..EnvLine::default()
+            },
+        }
+    }))
+    .await;
+    show(ui, &lines)?;
+    let failed: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.error.is_some())
+        .map(|l| l.environment.as_str())
+        .collect();
+    if failed.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    Err(Error::Failed(format!(
+        "{} of {} environments could not be read: {}",
+        failed.len(),
+        lines.len(),
+        failed.join(", ")
+    )))
+}
+
+async fn one(settings: &Settings, log: &SharedWriter) -> EnvLine {
+    let mut line = EnvLine {
+        environment: settings.env_name.clone(),
+        protected: settings.protected,
+        ..EnvLine::default()
+    };
+    match gather(settings, log).await {
+        Ok((account, region, c)) => {
+            line.account = Some(account);
+            line.region = Some(region);
+            line.active_clusters = Some(c.active_clusters);
+            line.in_progress = Some(c.in_progress);
+            line.failed = Some(c.failed);
+            line.stale = Some(c.stale);
+        }
+        Err(err) => {
+            line.region = settings.aws.region.clone();
+            line.error = Some(error_text(&err));
+        }
+    }
+    line
+}
+
+fn error_text(err: &Error) -> String {
+    match err.hint() {
+        Some(hint) => format!("{err} ({hint})"),
+        None => err.to_string(),
+    }
+}
+
+async fn gather(settings: &Settings, log: &SharedWriter) -> Result<(String, String, Counts)> {
+    let aws = Aws::connect(&settings.aws, log).await?;
+    let account = aws
+        .check_account(settings.expected_account.as_deref(), &settings.env_name)
+        .await?
+        .account
+        .clone();
+    let filter = dynamodb::rows_filter(&settings.data_product, None);
+    let (active, items) = tokio::join!(
+        emr::list_active(&aws),
+        dynamodb::scan_all(&aws, &settings.table, &filter)
+    );
+    let ids: Vec<String> = emr::named(&active?, &settings.cluster_name)
+        .iter()
+        .map(|c| c.id.clone())
+        .collect();
+    let clusters: Vec<ClusterDetail> = emr::describe_many(&aws, &ids)
+        .await?
+        .into_iter()
+        .flatten()
+        .filter(ClusterDetail::is_active)
+        .collect();
+    let rows: Vec<RowView> = items?.iter().map(RowView::of).collect();
+    Ok((account, aws.region().to_owned(), counts(&clusters, &rows)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, status: &str, cluster: &str) -> RowView {
+        RowView {
+            correlation_id: id.into(),
+            data_product: "CYI".into(),
+            status: Some(status.into()),
+            current_step: None,
+            run_id: None,
+            date: None,
+            cluster_id: Some(cluster.into()),
+            time_to_exist: None,
+        }
+    }
+
+    #[test]
+    fn stale_rows_have_no_active_cluster_by_id_or_tag() {
+        let mut tagged = ClusterDetail::new("j-T", "cyi", "WAITING");
+        tagged.tags.insert("Correlation_Id".into(), "b".into());
+        let active = [ClusterDetail::new("j-A", "cyi", "RUNNING"), tagged];
+        let rows = [
+            row("a", "IN_PROGRESS", "j-A"),
+            row("b", "IN_PROGRESS", "j-OLD"),
+            row("c", "IN_PROGRESS", "j-GONE"),
+            row("d", "FAILED", "j-X"),
+            row("e", "COMPLETED", "j-Y"),
+        ];
+        assert_eq!(
+            counts(&active, &rows),
+            Counts {
+                active_clusters: 2,
+                in_progress: 3,
+                failed: 1,
+                stale: 1
+            }
+        );
+    }
+}

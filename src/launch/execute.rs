@@ -1,0 +1,86 @@
+//! After the confirmation: the launch, its report, and `--wait`. Shared by
+//! `cyi start-cluster` and `cyi restart`.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use super::prepare::PreparedLaunch;
+use super::report::LaunchReport;
+use super::run;
+use super::wait::{self, Followed};
+use crate::aws::Aws;
+use crate::error::{EXIT_FAILED, EXIT_INTERRUPTED, Error, Result};
+use crate::render::{self, Ui};
+use crate::settings::Settings;
+
+/// Launches, says so, and with `wait` follows the cluster. A launch failure is
+/// returned before any document is written.
+pub async fn execute(
+    settings: &Settings,
+    aws: &Aws,
+    ui: &mut Ui<'_>,
+    prepared: &PreparedLaunch,
+    report: &mut LaunchReport<'_>,
+    wait: Option<Duration>,
+) -> Result<ExitCode> {
+    let done = run::launch(aws, settings, prepared).await?;
+    if let Some(err) = &done.lock_left {
+        ui.note(&format!("warning: the launch lock was not removed: {err}"))?;
+    }
+    let cluster_id = done.cluster.cluster_id;
+    report.cluster_id = Some(cluster_id.clone());
+    report.cluster_arn = done.cluster.cluster_arn;
+    render::launch::launched(ui, report)?;
+    let Some(timeout) = wait else {
+        ui.document(&*report)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+
+    let mut progress = render::launch::WaitProgress::start(&cluster_id);
+    let followed = wait::follow(aws, &cluster_id, timeout, |cluster| {
+        progress.seen(ui, cluster)
+    })
+    .await;
+    progress.finish(ui)?;
+    let (code, reason) = match followed? {
+        Followed::Up(cluster) => {
+            report.state = Some(cluster.state);
+            (ExitCode::SUCCESS, None)
+        }
+        Followed::Interrupted(last) => {
+            report.state = last.map(|c| c.state);
+            report.interrupted = true;
+            ui.document(&*report)?;
+            render::launch::wait_interrupted(ui, report)?;
+            return Ok(ExitCode::from(EXIT_INTERRUPTED));
+        }
+        Followed::Failed(cluster) => {
+            report.state = Some(cluster.state.clone());
+            ui.document(&*report)?;
+            return Err(Error::Failed(format!(
+                "cluster {cluster_id} ended TERMINATED_WITH_ERRORS: {}",
+                cluster
+                    .state_change_reason
+                    .as_deref()
+                    .unwrap_or("no reason given")
+            )));
+        }
+        Followed::Ended(cluster) => {
+            let reason = format!(
+                "cluster {cluster_id} is {}: {}",
+                cluster.state,
+                cluster
+                    .state_change_reason
+                    .as_deref()
+                    .unwrap_or("no reason given")
+            );
+            report.state = Some(cluster.state);
+            (ExitCode::from(EXIT_FAILED), Some(reason))
+        }
+    };
+    if let Some(reason) = reason {
+        ui.note(&reason)?;
+    }
+    ui.document(&*report)?;
+    Ok(code)
+}

@@ -1,0 +1,151 @@
+//! Gathering before a launch: the config read and completed, the metastore password
+//! fetched, the facts read from AWS, and the checks decided. Nothing is changed here.
+
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+
+use super::checks::{self, Check, LaunchFacts, StateRowFact};
+use super::inputs::LaunchInputs;
+use super::model::RunJobFlow;
+use super::{secrets, source};
+use crate::aws::dynamodb::{self, Item};
+use crate::aws::{Aws, Identity, emr, s3};
+use crate::error::{Error, Result};
+use crate::settings::Settings;
+use crate::types::Day;
+
+/// Where the state row's fact comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum StateRowSource<'a> {
+    /// Read it (start-cluster).
+    Read,
+    /// The caller has just read it (restart resuming): it is not read again.
+    Known(&'a Item),
+    /// The caller clears it before the launch (a fresh restart): decide as the launch
+    /// will see it, with no row.
+    ClearedFirst,
+}
+
+/// Everything gathered and decided before the plan is shown: the request (password
+/// substituted), the facts and the checks.
+pub struct PreparedLaunch {
+    pub inputs: LaunchInputs,
+    pub request: RunJobFlow,
+    pub identity: Identity,
+    pub facts: LaunchFacts,
+    pub checks: Vec<Check>,
+    /// `--force`: failed checks do not refuse, and the last check before the launch
+    /// does not either.
+    pub force: bool,
+}
+
+impl PreparedLaunch {
+    /// The refusal when a check failed (and `--force` was not given).
+    pub fn refusal(&self) -> Option<Error> {
+        checks::refusal(&self.checks)
+    }
+}
+
+/// Gathers and decides: config, secrets, state row, clusters, input. No change is made.
+pub async fn prepare(
+    settings: &Settings,
+    aws: &Aws,
+    inputs: LaunchInputs,
+    row: StateRowSource<'_>,
+    force: bool,
+) -> Result<PreparedLaunch> {
+    let files = source::read(aws, &inputs.config).await?;
+    let mut request = source::parse(&files, &inputs.config.to_string())?;
+    checks::check_name(&request, &settings.cluster_name)?;
+    super::apply_run(&mut request, &inputs.run);
+
+    let identity = aws
+        .check_account(settings.expected_account.as_deref(), &settings.env_name)
+        .await?
+        .clone();
+    let ids = secrets::secret_ids(&request);
+    let (passwords, facts) = tokio::join!(
+        secrets::fetch(aws, &ids),
+        gather(aws, settings, &inputs, row)
+    );
+    let passwords = passwords?;
+    let facts = facts?;
+    secrets::substitute(&mut request, &passwords);
+    let checks = checks::decide(
+        &facts,
+        &inputs,
+        &settings.data_product,
+        &settings.cluster_name,
+        force,
+    );
+    Ok(PreparedLaunch {
+        inputs,
+        request,
+        identity,
+        facts,
+        checks,
+        force,
+    })
+}
+
+/// The reads the checks need, concurrently.
+async fn gather(
+    aws: &Aws,
+    settings: &Settings,
+    inputs: &LaunchInputs,
+    source: StateRowSource<'_>,
+) -> Result<LaunchFacts> {
+    let run = &inputs.run;
+    let row = async {
+        let row = match source {
+            StateRowSource::Read => {
+                let key = dynamodb::key(&run.correlation_id, &settings.data_product);
+                dynamodb::get(aws, &settings.table, &key)
+                    .await?
+                    .as_ref()
+                    .map(StateRowFact::of)
+            }
+            StateRowSource::Known(item) => Some(StateRowFact::of(item)),
+            StateRowSource::ClearedFirst => None,
+        };
+        let cluster = match row.as_ref().and_then(|r| r.cluster_id.as_deref()) {
+            Some(id) if row.as_ref().and_then(|r| r.status.as_deref()) == Some("IN_PROGRESS") => {
+                emr::describe(aws, id).await?
+            }
+            _ => None,
+        };
+        Ok::<_, Error>((row, cluster))
+    };
+    let days = inputs.backfill();
+    let empty_days = async {
+        let found: Vec<(Day, bool)> = stream::iter(days.iter().map(|day| async move {
+            let prefix = format!("{}/{day}/", settings.cluster_name);
+            let any = s3::any_object(aws, &run.input_bucket, &prefix).await?;
+            Ok::<_, Error>((*day, any))
+        }))
+        .buffered(emr::CONCURRENCY)
+        .try_collect()
+        .await?;
+        Ok::<_, Error>(
+            found
+                .into_iter()
+                .filter(|(_, any)| !any)
+                .map(|(d, _)| d)
+                .collect::<Vec<_>>(),
+        )
+    };
+    let input_prefix = inputs.input_prefix();
+    let (row, tagged, input, empty_days) = tokio::join!(
+        row,
+        emr::tagged_clusters(aws, &settings.cluster_name, &run.correlation_id),
+        s3::list_prefix(aws, &run.input_bucket, &input_prefix),
+        empty_days
+    );
+    let (row, row_cluster) = row?;
+    Ok(LaunchFacts {
+        row,
+        row_cluster,
+        tagged: tagged?,
+        input: input?,
+        empty_days: empty_days?,
+    })
+}
