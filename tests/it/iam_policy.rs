@@ -8,6 +8,7 @@ use std::path::Path;
 use clap::CommandFactory;
 use serde_json::Value;
 
+use crate::support::emr_world::EmrWorld;
 use crate::support::{Call, Sandbox};
 
 /// Subcommands that make no AWS call.
@@ -182,6 +183,19 @@ fn the_policy_grants_exactly_the_calls_each_command_makes() {
     let failed = world.fact("failed_run").to_owned();
     let in_progress = world.fact("in_progress_run").to_owned();
     let yesterday = world.fact("yesterday").to_owned();
+    // Every environment of the seeded config at once, before the role environment is
+    // added below (its AssumeRole belongs to AssumeEnvironmentRole, checked apart).
+    let all_envs = actions_of_run(&sandbox, &["status", "--all-envs"]);
+    // The failed run's step failed as EMR says it (so `logs` asks for its details).
+    EmrWorld::new()
+        .failed_step(
+            world.fact("terminated_cluster"),
+            "run-cyi",
+            "Unknown Error.",
+            "hive -f failed",
+            "s3://sandbox-cyi-logs/stderr.gz",
+        )
+        .apply(&sandbox);
     // An environment that assumes a role, as the real ones do.
     let config = format!(
         "{}\n[env.role]\nregion = \"eu-west-2\"\nendpoint_url = \"{}\"\nrole_arn = \"arn:aws:iam::123456789012:role/ci\"\n",
@@ -207,6 +221,8 @@ fn the_policy_grants_exactly_the_calls_each_command_makes() {
         ("status", vec!["status"]),
         ("status", vec!["status", "--correlation-id", &in_progress]),
         ("status", vec!["status", "--correlation-id", &failed]),
+        ("logs", vec!["logs", "--correlation-id", &failed]),
+        ("history", vec!["history"]),
         (
             "start-cluster",
             vec![
@@ -246,6 +262,8 @@ fn the_policy_grants_exactly_the_calls_each_command_makes() {
                 "--yes",
             ],
         ),
+        // No row now: the run's cluster is found by its tag.
+        ("logs", vec!["logs", "--correlation-id", &failed]),
         (
             "restore-row",
             vec!["restore-row", "--correlation-id", &failed, "--yes"],
@@ -269,6 +287,7 @@ fn the_policy_grants_exactly_the_calls_each_command_makes() {
             .or_default()
             .extend(actions_of_run(&sandbox, args));
     }
+    seen.entry("status").or_default().extend(all_envs);
     let assumed = actions_of_run(&sandbox, &["--env", "role", "clusters"]);
 
     let policy = policy();

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::support::{Sandbox, pty};
 
-const PROMPT: &str = "terminate 1 cluster(s) in default? [y/N]";
+const PROMPT: &str = "Terminate 1 cluster in default? [y/N]";
 
 #[test]
 fn type_ahead_before_the_prompt_is_discarded() {
@@ -37,9 +37,7 @@ fn y_without_enter_does_nothing_and_yes_with_enter_confirms() {
     assert_eq!(sandbox.cluster_state(&id), "WAITING");
     session.send("ES").unwrap();
     session.send_line("").unwrap();
-    session
-        .exp_string("1 of 1 cluster(s) terminating.")
-        .unwrap();
+    session.exp_string("1 of 1 cluster terminating.").unwrap();
     assert_eq!(pty::exit_code(session), 0);
     assert_eq!(sandbox.cluster_state(&id), "TERMINATED");
 }
@@ -77,7 +75,7 @@ fn a_protected_environment_name_typed_ahead_is_discarded() {
     session.send_line("production").unwrap();
     session
         .exp_string(
-            "'production' is a protected environment. To terminate 1 cluster(s), type its name",
+            "'production' is a protected environment. To Terminate 1 cluster, type its name",
         )
         .unwrap();
     std::thread::sleep(Duration::from_millis(500));
