@@ -140,7 +140,11 @@ pub fn finish<W: Write>(
     // The one place an error is printed. Its message may quote input, a file or AWS:
     // escaped, unlike the label's own styling.
     let message = escape(&error.to_string()).into_owned();
-    let _ = writeln!(err, "{} {message}", style("error:").red().bold().for_stderr());
+    let _ = writeln!(
+        err,
+        "{} {message}",
+        style("error:").red().bold().for_stderr()
+    );
     if let Some(hint) = error.hint() {
         let hint = escape(hint);
         let _ = writeln!(err, "{} {hint}", style("hint:").yellow().for_stderr());

@@ -66,6 +66,13 @@ impl fmt::Display for ReadError {
 
 /// Reads the text of the regular file at `path` (links followed), at most `limit` bytes.
 pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
+    let bytes = read_bytes(path, limit)?;
+    let text = String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8)?;
+    Ok(without_bom(text))
+}
+
+/// Reads the bytes of the regular file at `path` (links followed), at most `limit`.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     match std::fs::metadata(path) {
         Ok(meta) => check_kind(&meta)?,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
@@ -88,8 +95,7 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge { limit });
     }
-    let text = String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8)?;
-    Ok(without_bom(text))
+    Ok(bytes)
 }
 
 /// The text without a leading UTF-8 byte order mark.

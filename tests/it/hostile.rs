@@ -216,3 +216,34 @@ fn harmless_oddities_of_launcher_files_are_accepted() {
     }
     assert!(sandbox.mutating_calls().is_empty());
 }
+
+/// The archive and the config file are read through the same checks as the launcher
+/// files: a FIFO is refused at once (exit 2, named), never waited on.
+#[test]
+fn an_archive_or_config_file_that_is_a_fifo_is_refused_at_once() {
+    let sandbox = Sandbox::start();
+    let fifo_path = sandbox.home().join("archive.fifo");
+    fifo(&fifo_path);
+    let mut cmd = sandbox.cyi_piped();
+    cmd.args(["restore-row", "--list", "--archive"])
+        .arg(&fifo_path);
+    let out = finish(cmd.spawn().unwrap(), Duration::from_secs(20));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot read the archive {}: is not a regular file",
+            fifo_path.display()
+        )),
+        "{stderr}"
+    );
+    let mut cmd = sandbox.cyi_piped();
+    cmd.arg("--config").arg(&fifo_path).arg("clusters");
+    let out = finish(cmd.spawn().unwrap(), Duration::from_secs(20));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("archive.fifo: is not a regular file"),
+        "{stderr}"
+    );
+}
