@@ -191,7 +191,7 @@ fn hostile_launcher_files_are_refused_at_once_naming_the_file() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     record_figure(
-        "special_files",
+        "special-files",
         json!({ "refused": REFUSED.len(), "accepted": ACCEPTED.len(), "hangs": 0,
                 "slowest_ms": slowest.as_millis() as u64 }),
     );
