@@ -149,6 +149,8 @@ fn check_typed_name(typed: &str, env_name: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use clap::Parser;
+
     use super::*;
 
     fn situation(protected: bool, yes: bool, env_confirmed: bool, interactive: bool) -> Gate {
@@ -240,6 +242,22 @@ mod tests {
             // The prompt's own answer counts, never this.
             interactive: true,
         }
+    }
+
+    #[test]
+    fn confirm_on_the_real_terminal_refuses_when_nobody_can_answer() {
+        // Under CI and cargo-mutants stdin is not a terminal; run from a terminal,
+        // there is nothing to check here without a person to answer.
+        if interactive() {
+            return;
+        }
+        let global = crate::cli::Cli::try_parse_from(["cyi", "clusters"])
+            .unwrap()
+            .global;
+        let vars = std::collections::BTreeMap::<&str, &str>::new();
+        let settings = Settings::resolve(&global, &vars, None, false).unwrap();
+        let err = confirm(&settings, "clear the row").unwrap_err();
+        assert!(matches!(err, Error::NotConfirmed { .. }), "{err:?}");
     }
 
     #[test]
