@@ -101,15 +101,37 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode
 
 /// A command line that did not parse: clap's message (or `--help`/`--version`) as clap
 /// prints it, and with `--output json` also an error document on stdout.
-pub fn finish_parse_error(error: clap::Error, json: bool, out: &mut dyn Write) -> ExitCode {
+pub fn finish_parse_error(
+    error: clap::Error,
+    json: bool,
+    out: &mut dyn Write,
+    args: &[std::ffi::OsString],
+) -> ExitCode {
     if error.use_stderr() && json {
         let rendered = error.render().to_string();
         let first = rendered.lines().next().unwrap_or_default();
         let message = first.strip_prefix("error: ").unwrap_or(first);
         let _ = render::write_document(out, &Error::usage(message).to_json());
     }
-    let _ = error.print();
+    if words_need_escaping(args) {
+        // clap quotes the command line's words as they are (on a terminal, escape
+        // sequences and all): then the plain message, escaped, in place of clap's own.
+        let text = error.render().to_string();
+        let _ = if error.use_stderr() {
+            write!(std::io::stderr(), "{}", escape(&text))
+        } else {
+            write!(out, "{}", escape(&text))
+        };
+    } else {
+        let _ = error.print();
+    }
     ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(error::EXIT_USAGE))
+}
+
+/// Some word of the command line holds a character a terminal would act on.
+fn words_need_escaping(args: &[std::ffi::OsString]) -> bool {
+    args.iter()
+        .any(|a| a.to_string_lossy().chars().any(render::escape::is_unsafe))
 }
 
 /// The exit code of a run, printing a failure in the one place that does: the human
@@ -196,6 +218,17 @@ mod tests {
         assert_eq!(out, "{\"plan\": 1}\n");
         let (_, out, _) = finished(Error::usage("bad"), OutputFormat::Table, "");
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_command_line_word_with_a_control_character_is_noticed() {
+        let words = |w: &[&str]| w.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert!(!words_need_escaping(&words(&[
+            "cyi", "rows", "--env", "dév"
+        ])));
+        assert!(words_need_escaping(&words(&["cyi", "x\u{1b}[2J"])));
+        assert!(words_need_escaping(&words(&["cyi", "--env", "a\u{9b}"])));
+        assert!(words_need_escaping(&words(&["cyi", "a\u{202e}b"])));
     }
 
     #[test]
