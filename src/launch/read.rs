@@ -26,6 +26,29 @@ pub fn local_file(path: &Path) -> Result<Option<String>> {
     }
 }
 
+/// Checks that the cluster config folder is one (links followed): a file, a FIFO or a
+/// dangling link there is named as such.
+pub fn local_folder(dir: &Path) -> Result<()> {
+    const HINT: &str =
+        "pass --cluster-config DIR|s3://BUCKET/PREFIX or set cluster_config in the environment";
+    let problem = match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => return Ok(()),
+        Ok(_) => "is not a folder".to_owned(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => match std::fs::read_link(dir) {
+            Ok(target) => format!(
+                "is a symbolic link to {}, which does not exist",
+                target.display()
+            ),
+            Err(_) => "does not exist".to_owned(),
+        },
+        Err(err) => return Err(Error::io(format!("cannot read {}", dir.display()), err)),
+    };
+    Err(Error::usage_hint(
+        format!("the cluster config folder {} {problem}", dir.display()),
+        HINT,
+    ))
+}
+
 /// Parses one launcher file's text (from a folder or from S3) into a YAML value, after
 /// the size and nesting checks.
 pub fn parse_yaml(name: &str, text: &str) -> Result<serde_yaml_ng::Value> {
@@ -220,6 +243,25 @@ mod tests {
     fn a_byte_order_mark_is_dropped() {
         let value = parse_yaml("a.yaml", "\u{feff}Name: cyi\n").unwrap();
         assert_eq!(value["Name"].as_str(), Some("cyi"));
+    }
+
+    #[test]
+    fn the_folder_must_be_one() {
+        let dir = tempfile::tempdir().unwrap();
+        local_folder(dir.path()).unwrap();
+        let text = |p: &Path| local_folder(p).unwrap_err().to_string();
+        assert!(text(&dir.path().join("none")).ends_with("none does not exist"));
+        let file = dir.path().join("cluster.yaml");
+        std::fs::write(&file, "Name: cyi\n").unwrap();
+        assert!(text(&file).ends_with("cluster.yaml is not a folder"));
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink("/nowhere/cfg", &link).unwrap();
+        assert!(
+            text(&link).ends_with("link is a symbolic link to /nowhere/cfg, which does not exist"),
+            "{}",
+            text(&link)
+        );
+        assert_eq!(local_folder(&file).unwrap_err().exit_code(), 2);
     }
 
     #[test]

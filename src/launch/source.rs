@@ -47,12 +47,7 @@ pub async fn read(aws: &Aws, source: &ClusterConfigSource) -> Result<Vec<ConfigF
 }
 
 fn read_local(dir: &Path) -> Result<Vec<ConfigFile>> {
-    if !dir.is_dir() {
-        return Err(Error::usage_hint(
-            format!("the cluster config folder {} does not exist", dir.display()),
-            "pass --cluster-config DIR|s3://BUCKET/PREFIX or set cluster_config in the environment",
-        ));
-    }
+    super::read::local_folder(dir)?;
     FILES
         .iter()
         .map(|(name, _)| {
