@@ -125,12 +125,20 @@ pub fn confirm_on(prompt: &mut dyn Prompt, facts: Situation<'_>, action: &str) -
             }
         }
         Gate::AskEnvName => {
-            let typed = prompt.ask(&escape(&format!(
-                "'{env}' is a protected environment. To {action}, type its name: "
-            )))?;
+            let typed = prompt.ask(&escape(&env_name_question(env, action)))?;
             check_typed_name(&typed, env)
         }
     }
+}
+
+/// The protected-environment prompt. Actions are written as sentences ("Terminate 3
+/// clusters"); in the middle of this one the action starts in lower case.
+fn env_name_question(env_name: &str, action: &str) -> String {
+    let mut chars = action.chars();
+    let action = chars.next().map_or(String::new(), |first| {
+        first.to_lowercase().chain(chars).collect()
+    });
+    format!("'{env_name}' is a protected environment. To {action}, type its name: ")
 }
 
 /// The typed name must be the environment's, surrounding spaces ignored.
@@ -174,6 +182,22 @@ mod tests {
         }
         let err = check_typed_name("\u{1b}[2J", "production").unwrap_err();
         assert!(!err.to_string().contains('\u{1b}'), "{err}");
+    }
+
+    #[test]
+    fn the_protected_prompt_puts_the_action_in_lower_case() {
+        assert_eq!(
+            env_name_question("production", "Launch cluster 'cyi'"),
+            "'production' is a protected environment. To launch cluster 'cyi', type its name: "
+        );
+        assert_eq!(
+            env_name_question("production", "terminate 1 cluster"),
+            "'production' is a protected environment. To terminate 1 cluster, type its name: "
+        );
+        assert_eq!(
+            env_name_question("p", ""),
+            "'p' is a protected environment. To , type its name: "
+        );
     }
 
     #[test]

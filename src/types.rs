@@ -105,6 +105,50 @@ impl fmt::Display for Day {
     }
 }
 
+/// A one-time code of an MFA device: 6 digits. Its Debug hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MfaCode(String);
+
+impl MfaCode {
+    /// The error does not repeat the text: it may be a code typed into the wrong place.
+    pub fn parse(text: &str) -> std::result::Result<MfaCode, String> {
+        let text = text.trim();
+        if text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(MfaCode(text.to_owned()))
+        } else {
+            Err("is not a 6-digit code".into())
+        }
+    }
+
+    /// The digits, for the AssumeRole request only.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `--mfa-code`, else `CYI_MFA_CODE`: checked, and a usage error that does not repeat it.
+    pub fn from_flag_or_var(
+        flag: Option<String>,
+        var: Option<String>,
+    ) -> crate::error::Result<Option<MfaCode>> {
+        flag.or(var)
+            .map(|text| {
+                MfaCode::parse(&text).map_err(|problem| {
+                    crate::error::Error::usage_hint(
+                        format!("--mfa-code / CYI_MFA_CODE {problem}"),
+                        "give the 6 digits the MFA device shows now",
+                    )
+                })
+            })
+            .transpose()
+    }
+}
+
+impl std::fmt::Debug for MfaCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MfaCode(******)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

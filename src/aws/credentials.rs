@@ -21,45 +21,11 @@ use super::session_cache::{self, AssumeRoleArgs, Session};
 use crate::error::{Error, Result};
 use crate::render::display_text;
 use crate::settings::AwsSettings;
+/// Parsed where the settings are read, so that `settings` need not depend on `aws`.
+pub use crate::types::MfaCode;
 
 /// How many times the prompt asks again after something that is not 6 digits.
 const PROMPT_TRIES: usize = 3;
-
-/// A one-time code of an MFA device: 6 digits. Its Debug hides it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct MfaCode(String);
-
-impl MfaCode {
-    /// The error does not repeat the text: it may be a code typed into the wrong place.
-    pub fn parse(text: &str) -> std::result::Result<MfaCode, String> {
-        let text = text.trim();
-        if text.len() == 6 && text.bytes().all(|b| b.is_ascii_digit()) {
-            Ok(MfaCode(text.to_owned()))
-        } else {
-            Err("is not a 6-digit code".into())
-        }
-    }
-
-    /// `--mfa-code`, else `CYI_MFA_CODE`: checked, and a usage error that does not repeat it.
-    pub fn from_flag_or_var(flag: Option<String>, var: Option<String>) -> Result<Option<MfaCode>> {
-        flag.or(var)
-            .map(|text| {
-                MfaCode::parse(&text).map_err(|problem| {
-                    Error::usage_hint(
-                        format!("--mfa-code / CYI_MFA_CODE {problem}"),
-                        "give the 6 digits the MFA device shows now",
-                    )
-                })
-            })
-            .transpose()
-    }
-}
-
-impl std::fmt::Debug for MfaCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("MfaCode(******)")
-    }
-}
 
 /// The role the run's credentials are for, when one is assumed: for the plan header
 /// (`as ops via cyi-prod`).
@@ -327,7 +293,7 @@ async fn assume_role(role: &MfaRole, code: &MfaCode, base: &SdkConfig) -> Result
         )
         .set_external_id(args.external_id.clone())
         .set_serial_number(args.serial_number.clone())
-        .token_code(&code.0)
+        .token_code(code.as_str())
         .set_duration_seconds(args.duration_seconds)
         .send()
         .await

@@ -8,11 +8,11 @@ use futures_util::future::join_all;
 
 use crate::aws::Aws;
 use crate::aws::dynamodb;
-use crate::aws::emr::{self, ClusterDetail};
+use crate::aws::emr::{self, ClusterDetail, TAG_CORRELATION_ID};
 use crate::error::{Error, Result};
 use crate::render::all_envs::{EnvLine, show};
 use crate::render::{SharedWriter, Ui};
-use crate::row::RowView;
+use crate::row::{RowStatus, RowView};
 use crate::settings::{EnvSettings, Settings};
 
 /// The counts of one environment's overview.
@@ -27,21 +27,24 @@ pub struct Counts {
 
 /// Pure: the counts from the active clusters of the product and its rows.
 pub fn counts(active: &[ClusterDetail], rows: &[RowView]) -> Counts {
-    let status = |r: &&RowView, s: &str| r.status.as_deref() == Some(s);
-    let in_progress: Vec<&RowView> = rows.iter().filter(|r| status(r, "IN_PROGRESS")).collect();
+    let status = |r: &&RowView, s: RowStatus| r.row_status() == Some(s);
+    let in_progress: Vec<&RowView> = rows
+        .iter()
+        .filter(|r| status(r, RowStatus::InProgress))
+        .collect();
     let stale = in_progress
         .iter()
         .filter(|r| {
             !active.iter().any(|c| {
                 Some(c.id.as_str()) == r.cluster_id.as_deref()
-                    || c.tag("Correlation_Id") == Some(r.correlation_id.as_str())
+                    || c.tag(TAG_CORRELATION_ID) == Some(r.correlation_id.as_str())
             })
         })
         .count();
     Counts {
         active_clusters: active.len(),
         in_progress: in_progress.len(),
-        failed: rows.iter().filter(|r| status(r, "FAILED")).count(),
+        failed: rows.iter().filter(|r| status(r, RowStatus::Failed)).count(),
         stale,
     }
 }
@@ -166,6 +169,26 @@ mod tests {
                 active_clusters: 2,
                 in_progress: 3,
                 failed: 1,
+                stale: 1
+            }
+        );
+    }
+
+    #[test]
+    fn statuses_count_in_any_case() {
+        let rows = [
+            row("a", "in_progress", "j-GONE"),
+            row("b", "In_Progress", "j-A"),
+            row("d", "Failed", "j-X"),
+            row("e", "failed", "j-Y"),
+        ];
+        let active = [ClusterDetail::new("j-A", "cyi", "RUNNING")];
+        assert_eq!(
+            counts(&active, &rows),
+            Counts {
+                active_clusters: 1,
+                in_progress: 2,
+                failed: 2,
                 stale: 1
             }
         );

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use crate::aws::Aws;
 use crate::aws::dynamodb;
-use crate::aws::emr::{self, CONCURRENCY};
+use crate::aws::emr::{self, CONCURRENCY, TAG_CORRELATION_ID};
 use crate::aws::s3::{self, Fetched};
 use crate::cli::LogsArgs;
 use crate::error::{Error, Result};
@@ -51,7 +51,7 @@ pub async fn run(
     let wanted = args.step.as_ref().map(|s| s.as_str());
     let step = steplogs::pick_step(&steps, wanted, row_step.as_deref())
         .map_err(|m| Error::refused(display_text(&m), None))?;
-    let failure = if step.state == "FAILED" || step.failure.is_some() {
+    let failure = if step.has_failed() || step.failure.is_some() {
         emr::step_failure(aws, &cluster_id, &step.id).await?
     } else {
         None
@@ -138,7 +138,7 @@ async fn find_run(
         if let Some(cluster) = described
             .into_iter()
             .flatten()
-            .find(|c| c.tag("Correlation_Id") == Some(correlation_id))
+            .find(|c| c.tag(TAG_CORRELATION_ID) == Some(correlation_id))
         {
             return Ok((cluster.id, row_step));
         }

@@ -82,7 +82,7 @@ pub async fn run(
         StateRowSource::Known(&item)
     };
     let prepared = prepare(settings, aws, inputs, row, false).await?;
-    let mut report = LaunchReport::new(&prepared, settings, aws.region());
+    let mut report = LaunchReport::new(&prepared, settings, aws);
     report.restart = Some(RestartInfo {
         mode: if args.fresh { "fresh" } else { "resume" },
         row_status: decision.row_status.clone(),
@@ -91,10 +91,10 @@ pub async fn run(
     });
 
     ui.say(&format!(
-        "Restart run {} in {} (account {}, {}).",
+        "Restart run {} in {} ({}, {}).",
         display_text(correlation_id),
         settings.env_name,
-        identity.account,
+        render::account(&identity.account, aws.assumed_role.as_ref()),
         aws.region()
     ))?;
     ui.say(&restart::summary(&decision, args.fresh))?;

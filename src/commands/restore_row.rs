@@ -180,6 +180,7 @@ pub async fn run(
             entry,
             target,
             current: current.as_ref(),
+            assumed_role: aws.assumed_role.as_ref(),
         },
     )?;
     if current.is_some() {

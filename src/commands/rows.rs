@@ -8,8 +8,8 @@ use crate::aws::Aws;
 use crate::aws::dynamodb;
 use crate::cli::RowsArgs;
 use crate::error::Result;
-use crate::render::Ui;
 use crate::render::row::rows_table;
+use crate::render::{Ui, count};
 use crate::row::{RowStatus, RowView, newest_first};
 use crate::settings::Settings;
 
@@ -57,13 +57,14 @@ pub async fn run(
         })?;
         return Ok(ExitCode::SUCCESS);
     }
-    let which = match status {
-        Some(status) => format!("{status} rows"),
-        None => "rows".to_owned(),
+    let which = |row: &str| match status {
+        Some(status) => format!("{status} {row}"),
+        None => row.to_owned(),
     };
     if rows.is_empty() {
         ui.say(&format!(
-            "No {which} for DataProduct {data_product:?} in table {} ({}, {}).",
+            "No {} for DataProduct {data_product:?} in table {} ({}, {}).",
+            which("rows"),
             settings.table,
             settings.env_name,
             aws.region()
@@ -72,8 +73,8 @@ pub async fn run(
     }
     ui.table(&rows_table(&rows))?;
     ui.say(&format!(
-        "{} {which} for DataProduct {data_product:?} in table {} ({}, {}).",
-        rows.len(),
+        "{} for DataProduct {data_product:?} in table {} ({}, {}).",
+        count(rows.len(), &which("row"), &which("rows")),
         settings.table,
         settings.env_name,
         aws.region()

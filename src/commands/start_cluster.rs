@@ -35,7 +35,7 @@ pub async fn run(
     };
     let inputs = inputs::resolve(settings, &launch_args, Utc::now().date_naive())?;
     let prepared = prepare(settings, aws, inputs, StateRowSource::Read, args.force).await?;
-    let mut report = LaunchReport::new(&prepared, settings, aws.region());
+    let mut report = LaunchReport::new(&prepared, settings, aws);
     render::launch::plan(ui, &report)?;
     if settings.dry_run {
         ui.document(&report)?;

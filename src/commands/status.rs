@@ -12,6 +12,7 @@ use crate::aws::emr::{self, ClusterDetail};
 use crate::cli::StatusArgs;
 use crate::error::{EXIT_FAILED, Result};
 use crate::launch::status::{EnvironmentReport, RunReport, failed_step, next_step, overview};
+use crate::logs;
 use crate::render::{self, Ui};
 use crate::row::RowView;
 use crate::settings::Settings;
@@ -56,13 +57,18 @@ async fn one_run(
         None => Vec::new(),
     };
     let next = next_step(correlation_id, row.as_ref(), cluster.as_ref());
+    let failed_step = failed_step(row.as_ref(), &steps);
+    let logs_command = failed_step
+        .as_deref()
+        .map(|step| logs::suggestion(correlation_id, Some(step)));
     let report = RunReport {
         environment: &settings.env_name,
         region: aws.region(),
         table: &settings.table,
         data_product,
         correlation_id,
-        failed_step: failed_step(row.as_ref(), &steps),
+        failed_step,
+        logs_command,
         item: item.as_ref().map(dynamodb::item_to_json),
         row,
         cluster,

@@ -45,6 +45,7 @@ pub async fn run(
     let scope = StopScope {
         env_name: &settings.env_name,
         account: &account,
+        assumed_role: aws.assumed_role.as_ref(),
         region: aws.region(),
         cluster_name: &settings.cluster_name,
         names: &names,

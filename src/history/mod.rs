@@ -8,7 +8,10 @@ use std::str::FromStr;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::Serialize;
 
-use crate::aws::emr::ClusterRecord;
+use crate::aws::emr::{
+    ClusterRecord, TAG_CORRELATION_ID, TAG_EXPORT_DATE, ended_in_error, is_active_state,
+    is_terminated, is_terminating,
+};
 
 /// The longest window `--since` accepts, in days (EMR keeps about two months anyway).
 const MAX_DAYS: u32 = 3650;
@@ -87,7 +90,7 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn of(state: &str, reason_code: Option<&str>) -> Outcome {
-        if matches!(state, "STARTING" | "BOOTSTRAPPING" | "RUNNING" | "WAITING") {
+        if is_active_state(state) {
             return Outcome::Running;
         }
         match reason_code {
@@ -101,8 +104,9 @@ impl Outcome {
                 | "VALIDATION_ERROR"
                 | "INTERNAL_ERROR",
             ) => Outcome::Failed,
-            _ if state == "TERMINATED_WITH_ERRORS" => Outcome::Failed,
-            _ if state == "TERMINATING" => Outcome::Running,
+            _ if ended_in_error(state) => Outcome::Failed,
+            // On its way out, not yet ended.
+            _ if is_terminating(state) && !is_terminated(state) => Outcome::Running,
             _ => Outcome::Ended,
         }
     }
@@ -177,8 +181,8 @@ pub fn runs(
             let until = c.ended.or((outcome == Outcome::Running).then_some(now));
             Run {
                 cluster_id: c.id.clone(),
-                correlation_id: tag("Correlation_Id"),
-                export_date: tag("export_date"),
+                correlation_id: tag(TAG_CORRELATION_ID),
+                export_date: tag(TAG_EXPORT_DATE),
                 created: c.created,
                 ended: c.ended,
                 duration_seconds: c

@@ -10,6 +10,8 @@ use crate::aws::dynamodb::{self, Item};
 use crate::aws::emr::ClusterDetail;
 use crate::aws::s3::Listing;
 use crate::error::{Error, Result};
+use crate::render::count;
+use crate::row::RowStatus;
 use crate::types::Day;
 
 /// The config's cluster name must be the environment's: the other commands find the
@@ -53,6 +55,16 @@ impl StateRowFact {
                 .and_then(|n| n.parse().ok()),
             cluster_id: text("Cluster_Id"),
         }
+    }
+
+    /// The status as data (any case); None when the row has no `Status`.
+    pub fn row_status(&self) -> Option<RowStatus> {
+        self.status.as_deref().map(RowStatus::parse)
+    }
+
+    /// Whether the row's cluster must be looked at: the run may still be going.
+    pub fn may_be_running(&self) -> bool {
+        self.row_status().is_some_and(|s| s.may_be_running())
     }
 }
 
@@ -107,9 +119,9 @@ pub fn decide(
         outcome: Outcome::Passed,
         detail: match (run.start_date, inputs.backfill_days()) {
             (Some(start), Some(days)) => format!(
-                "backfill {start} to {} ({days} day{})",
+                "backfill {start} to {} ({})",
                 run.export_date,
-                if days == 1 { "" } else { "s" }
+                count(days, "day", "days")
             ),
             _ => format!("export date {}", run.export_date),
         },
@@ -120,8 +132,8 @@ pub fn decide(
             Outcome::Passed,
             format!("no row for ({}, {data_product}): a fresh run", run.correlation_id),
         ),
-        Some(row) => match row.status.as_deref() {
-            Some("FAILED") => (
+        Some(row) => match row.row_status() {
+            Some(RowStatus::Failed) => (
                 Outcome::Warned,
                 format!(
                     "row is FAILED: resumes from step {}, run {}; `cyi clear-row` for a fresh start",
@@ -129,36 +141,42 @@ pub fn decide(
                     row.run_id.map_or("?".to_owned(), |n| (n + 1).to_string())
                 ),
             ),
-            Some("COMPLETED") => (
+            Some(RowStatus::Completed) => (
                 fail,
                 "row is COMPLETED: this run has loaded its data; a second load would append the same data twice".to_owned(),
             ),
-            Some("IN_PROGRESS") => match &facts.row_cluster {
-                Some(cluster) if cluster.is_active() => (
-                    fail,
-                    format!(
-                        "row is IN_PROGRESS and its cluster {} is {}: the run is still going",
-                        cluster.id, cluster.state
+            // IN_PROGRESS, or a status nobody can vouch for: the run may still be going.
+            Some(status @ (RowStatus::InProgress | RowStatus::Unknown(_))) => {
+                match &facts.row_cluster {
+                    Some(cluster) if cluster.is_active() => (
+                        fail,
+                        format!(
+                            "row is {status} and its cluster {} is {}: the run is still going",
+                            cluster.id, cluster.state
+                        ),
                     ),
-                ),
-                Some(cluster) => (
-                    Outcome::Warned,
-                    format!(
-                        "row is IN_PROGRESS but its cluster {} is {}: the run died without recording it",
-                        cluster.id, cluster.state
+                    Some(cluster) => (
+                        Outcome::Warned,
+                        format!(
+                            "row is {status} but its cluster {} is {}: the run died without recording it",
+                            cluster.id, cluster.state
+                        ),
                     ),
-                ),
-                None => (
-                    Outcome::Warned,
-                    format!(
-                        "row is IN_PROGRESS but its cluster {} is unknown to EMR",
-                        row.cluster_id.as_deref().unwrap_or("(none recorded)")
+                    None => (
+                        Outcome::Warned,
+                        format!(
+                            "row is {status} but its cluster {} is unknown to EMR",
+                            row.cluster_id.as_deref().unwrap_or("(none recorded)")
+                        ),
                     ),
-                ),
-            },
+                }
+            }
             other => (
                 Outcome::Warned,
-                format!("row status is {}", other.unwrap_or("missing")),
+                format!(
+                    "row status is {}",
+                    other.map_or("missing".to_owned(), |s| s.to_string())
+                ),
             ),
         },
     };
@@ -202,8 +220,8 @@ pub fn decide(
             name: "input data",
             outcome: Outcome::Passed,
             detail: format!(
-                "{} object(s), {} under {place}",
-                facts.input.objects,
+                "{}, {} under {place}",
+                count(facts.input.objects, "object", "objects"),
                 size(facts.input.bytes)
             ),
         }
@@ -222,8 +240,10 @@ pub fn decide(
                 name: "backfill days",
                 outcome: Outcome::Warned,
                 detail: format!(
-                    "{} of {days} day(s) have no input under {cluster_name}/<day>/: {}",
+                    "{} of {} {} no input under {cluster_name}/<day>/: {}",
                     list.len(),
+                    count(days, "day", "days"),
+                    if list.len() == 1 { "has" } else { "have" },
                     list.join(", ")
                 ),
             }
@@ -295,7 +315,7 @@ mod tests {
         );
         assert_eq!(
             outcome(&checks, "input data").1,
-            "2 object(s), 2.0 KiB under s3://in/cyi/2021-04-01/"
+            "2 objects, 2.0 KiB under s3://in/cyi/2021-04-01/"
         );
     }
 
@@ -346,6 +366,39 @@ mod tests {
     }
 
     #[test]
+    fn a_status_in_another_case_is_the_same_decision() {
+        let row = |status: &str| StateRowFact {
+            status: Some(status.into()),
+            current_step: Some("run-cyi".into()),
+            run_id: Some(2),
+            cluster_id: Some("j-OLD".into()),
+        };
+        let i = inputs(&[]);
+        let mut facts = with_input();
+        facts.row_cluster = Some(detail("j-OLD", "RUNNING"));
+        // A live run is refused however its status is written, or if nobody knows it.
+        for live in ["in_progress", "In_Progress", "RUNNING"] {
+            facts.row = Some(row(live));
+            assert!(facts.row.as_ref().unwrap().may_be_running(), "{live}");
+            let (o, d) = outcome(&decide(&facts, &i, "CYI", "cyi", false), "state row");
+            assert_eq!(o, Outcome::Failed, "{live}: {d}");
+        }
+        facts.row = Some(row("Failed"));
+        assert!(!facts.row.as_ref().unwrap().may_be_running());
+        let (o, d) = outcome(&decide(&facts, &i, "CYI", "cyi", false), "state row");
+        assert_eq!(o, Outcome::Warned);
+        assert!(
+            d.starts_with("row is FAILED: resumes from step run-cyi"),
+            "{d}"
+        );
+        facts.row = Some(row("completed"));
+        assert_eq!(
+            outcome(&decide(&facts, &i, "CYI", "cyi", false), "state row").0,
+            Outcome::Failed
+        );
+    }
+
+    #[test]
     fn tagged_clusters_and_missing_input_fail_unless_forced() {
         let i = inputs(&[]);
         let facts = LaunchFacts {
@@ -375,7 +428,7 @@ mod tests {
             outcome(&checks, "backfill days"),
             (
                 Outcome::Warned,
-                "1 of 3 day(s) have no input under cyi/<day>/: 2021-03-31".into()
+                "1 of 3 days has no input under cyi/<day>/: 2021-03-31".into()
             )
         );
         assert_eq!(

@@ -22,6 +22,7 @@ pub mod to_sdk;
 pub mod values;
 pub mod wait;
 
+use crate::aws::emr::{TAG_CORRELATION_ID, TAG_EXPORT_DATE, TAG_START_DATE};
 use crate::types::Day;
 use model::{RunJobFlow, Tag};
 
@@ -58,11 +59,11 @@ impl RunParams {
     /// The run's tags, put in the request itself so the cluster is never untagged.
     pub fn tags(&self) -> Vec<(&'static str, String)> {
         let mut tags = vec![
-            ("Correlation_Id", self.correlation_id.clone()),
-            ("export_date", self.export_date.to_string()),
+            (TAG_CORRELATION_ID, self.correlation_id.clone()),
+            (TAG_EXPORT_DATE, self.export_date.to_string()),
         ];
         if let Some(start) = self.start_date {
-            tags.push(("start_date", start.to_string()));
+            tags.push((TAG_START_DATE, start.to_string()));
         }
         tags
     }

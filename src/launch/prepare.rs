@@ -108,7 +108,7 @@ async fn gather(
             StateRowSource::ClearedFirst => None,
         };
         let cluster = match row.as_ref().and_then(|r| r.cluster_id.as_deref()) {
-            Some(id) if row.as_ref().and_then(|r| r.status.as_deref()) == Some("IN_PROGRESS") => {
+            Some(id) if row.as_ref().is_some_and(StateRowFact::may_be_running) => {
                 emr::describe(aws, id).await?
             }
             _ => None,

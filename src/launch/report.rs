@@ -6,12 +6,17 @@ use serde::Serialize;
 use super::checks::Check;
 use super::model::RunJobFlow;
 use super::prepare::PreparedLaunch;
+use crate::aws::Aws;
+use crate::aws::credentials::AssumedRole;
 use crate::settings::Settings;
 
 #[derive(Debug, Serialize)]
 pub struct LaunchReport<'a> {
     pub environment: &'a str,
     pub account: &'a str,
+    /// The role the run's credentials are for, when one was assumed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assumed_role: Option<&'a AssumedRole>,
     pub region: &'a str,
     pub cluster_name: &'a str,
     pub correlation_id: &'a str,
@@ -57,13 +62,14 @@ impl<'a> LaunchReport<'a> {
     pub fn new(
         prepared: &'a PreparedLaunch,
         settings: &'a Settings,
-        region: &'a str,
+        aws: &'a Aws,
     ) -> LaunchReport<'a> {
         let inputs = &prepared.inputs;
         LaunchReport {
             environment: &settings.env_name,
             account: &prepared.identity.account,
-            region,
+            assumed_role: aws.assumed_role.as_ref(),
+            region: aws.region(),
             cluster_name: &settings.cluster_name,
             correlation_id: &inputs.run.correlation_id,
             export_date: inputs.run.export_date.to_string(),

@@ -4,6 +4,7 @@
 use crate::aws::dynamodb::{self, Item};
 use crate::error::{Error, Result};
 use crate::render::shell_word;
+use crate::row::RowStatus;
 use crate::types::Day;
 
 /// What the row says about the restart.
@@ -62,7 +63,13 @@ pub fn decide(item: &Item, correlation_id: &str, fresh: bool) -> Result<RestartD
 
 /// The line that says what the restart will do.
 pub fn summary(plan: &RestartDecision, fresh: bool) -> String {
-    let status = plan.row_status.as_deref().unwrap_or("without a Status");
+    // As data: the pipeline's name in any case, anything else quoted and escaped.
+    let status = plan
+        .row_status
+        .as_deref()
+        .map_or("without a Status".to_owned(), |s| {
+            RowStatus::parse(s).to_string()
+        });
     if fresh {
         format!(
             "Fresh restart: the row ({status}) is cleared (archived first), then the cluster is launched for export date {} (the row's Date) and runs from the first step.",
@@ -121,6 +128,25 @@ mod tests {
         .unwrap();
         assert_eq!(p.resumes_from, None);
         assert!(summary(&p, true).starts_with("Fresh restart: the row (FAILED) is cleared"));
+    }
+
+    #[test]
+    fn the_status_is_named_as_data_in_any_case() {
+        let mut it = item(Some(AttributeValue::S("2021-04-01".into())));
+        it.insert("Status".into(), AttributeValue::S("failed".into()));
+        let p = decide(&it, "r", false).unwrap();
+        assert!(
+            summary(&p, false).starts_with("Resume: the row is FAILED after run 2;"),
+            "{}",
+            summary(&p, false)
+        );
+        it.insert("Status".into(), AttributeValue::S("DONE\u{1b}[2J".into()));
+        let p = decide(&it, "r", true).unwrap();
+        assert!(
+            summary(&p, true).starts_with("Fresh restart: the row (unknown \"DONE\\u{1b}[2J\") is"),
+            "{}",
+            summary(&p, true)
+        );
     }
 
     #[test]

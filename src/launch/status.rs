@@ -5,12 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::aws::emr::{ClusterDetail, Step};
+use crate::aws::emr::{ClusterDetail, Step, TAG_CORRELATION_ID};
 use crate::render::{display_text, shell_word};
-use crate::row::{RowView, newest_first};
-
-const IN_PROGRESS: &str = "IN_PROGRESS";
-const FAILED: &str = "FAILED";
+use crate::row::{RowStatus, RowView, newest_first};
 
 /// What the operator should do next, with the commands to type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,7 +30,7 @@ pub fn next_step(
     let fresh = format!("cyi restart --correlation-id {id} --fresh");
     let active = cluster.filter(|c| c.is_active());
     let stop = active.map(|c| format!("cyi stop-clusters --cluster-id {}", c.id));
-    let status = row.and_then(|r| r.status.as_deref());
+    let status = row.and_then(RowView::row_status);
     let step = row
         .and_then(|r| r.current_step.as_deref())
         .map_or("?".to_owned(), display_text);
@@ -45,7 +42,7 @@ pub fn next_step(
             ),
             commands: vec![start],
         },
-        (None | Some(IN_PROGRESS), Some(c)) => Next {
+        (None | Some(RowStatus::InProgress), Some(c)) => Next {
             action: "wait",
             text: format!(
                 "running on {} ({}): nothing to do but wait; to stop it: {}",
@@ -55,14 +52,14 @@ pub fn next_step(
             ),
             commands: stop.into_iter().collect(),
         },
-        (Some(IN_PROGRESS), None) => Next {
+        (Some(RowStatus::InProgress), None) => Next {
             action: "resume",
             text: format!(
                 "stale: the row is IN_PROGRESS but no cluster is running it; resume from step {step} with `{resume}`, or start from the first step with `{fresh}`"
             ),
             commands: vec![resume, fresh],
         },
-        (Some("COMPLETED"), Some(c)) => Next {
+        (Some(RowStatus::Completed), Some(c)) => Next {
             action: "stop",
             text: format!(
                 "the run completed but cluster {} is still {}: stop it with `{}`",
@@ -72,7 +69,7 @@ pub fn next_step(
             ),
             commands: stop.into_iter().collect(),
         },
-        (Some("COMPLETED"), None) => Next {
+        (Some(RowStatus::Completed), None) => Next {
             action: "none",
             text: "the run completed: nothing to do".into(),
             commands: vec![],
@@ -101,10 +98,10 @@ pub fn next_step(
 /// failed in); without a FAILED row, the first step EMR reports FAILED.
 pub fn failed_step(row: Option<&RowView>, steps: &[Step]) -> Option<String> {
     match row {
-        Some(r) if r.status.as_deref() == Some(FAILED) => r.current_step.clone(),
+        Some(r) if r.row_status() == Some(RowStatus::Failed) => r.current_step.clone(),
         _ => steps
             .iter()
-            .find(|s| s.state == "FAILED")
+            .find(|s| s.has_failed())
             .map(|s| s.name.clone()),
     }
 }
@@ -123,6 +120,8 @@ pub struct RunReport<'a> {
     pub cluster: Option<ClusterDetail>,
     pub steps: Vec<Step>,
     pub failed_step: Option<String>,
+    /// With a failed step: the `cyi logs` command that shows its log.
+    pub logs_command: Option<String>,
     pub next: Next,
 }
 
@@ -156,7 +155,7 @@ pub fn overview(clusters: &[ClusterDetail], rows: &[RowView]) -> (Vec<ClusterLin
     let cluster_lines = clusters
         .iter()
         .map(|c| {
-            let correlation_id = c.tag("Correlation_Id").map(str::to_owned);
+            let correlation_id = c.tag(TAG_CORRELATION_ID).map(str::to_owned);
             let row_status = rows
                 .iter()
                 .find(|r| {
@@ -175,7 +174,12 @@ pub fn overview(clusters: &[ClusterDetail], rows: &[RowView]) -> (Vec<ClusterLin
         .collect();
     let mut unfinished: Vec<&RowView> = rows
         .iter()
-        .filter(|r| matches!(r.status.as_deref(), Some(IN_PROGRESS | FAILED)))
+        .filter(|r| {
+            matches!(
+                r.row_status(),
+                Some(RowStatus::InProgress | RowStatus::Failed)
+            )
+        })
         .collect();
     unfinished.sort_by(|a, b| newest_first(a, b));
     let row_lines = unfinished
@@ -183,9 +187,9 @@ pub fn overview(clusters: &[ClusterDetail], rows: &[RowView]) -> (Vec<ClusterLin
         .map(|r| {
             let active = clusters.iter().find(|c| {
                 Some(c.id.as_str()) == r.cluster_id.as_deref()
-                    || c.tag("Correlation_Id") == Some(r.correlation_id.as_str())
+                    || c.tag(TAG_CORRELATION_ID) == Some(r.correlation_id.as_str())
             });
-            let in_progress = r.status.as_deref() == Some(IN_PROGRESS);
+            let in_progress = r.row_status() == Some(RowStatus::InProgress);
             let stale = in_progress && active.is_none();
             let step = r.current_step.as_deref().map_or("?".into(), display_text);
             let note = match (in_progress, active) {
@@ -333,6 +337,35 @@ mod tests {
         assert_eq!(failed_step(None, &steps).as_deref(), Some("b"));
         let running = row("r", "IN_PROGRESS", None);
         assert_eq!(failed_step(Some(&running), &[]), None);
+    }
+
+    #[test]
+    fn a_status_in_another_case_is_the_same_decision() {
+        let live = cluster("j-LIVE", "WAITING", Some("r"));
+        let next = next_step(
+            "r",
+            Some(&row("r", "in_progress", Some("j-LIVE"))),
+            Some(&live),
+        );
+        assert_eq!(next.action, "wait");
+        let next = next_step("r", Some(&row("r", "in_progress", Some("j-1"))), None);
+        assert!(next.text.starts_with("stale"), "{}", next.text);
+        let next = next_step("r", Some(&row("r", "Completed", None)), None);
+        assert_eq!(next.action, "none");
+        let failed = row("r", "Failed", None);
+        assert_eq!(failed_step(Some(&failed), &[]).as_deref(), Some("run-cyi"));
+        let rows = [
+            row("stale", "in_progress", Some("j-GONE")),
+            row("f", "Failed", None),
+        ];
+        let (_, lines) = overview(&[], &rows);
+        let listed: Vec<(&str, bool)> = lines
+            .iter()
+            .map(|l| (l.row.correlation_id.as_str(), l.stale))
+            .collect();
+        assert_eq!(listed.len(), 2, "{listed:?}");
+        assert!(listed.contains(&("stale", true)));
+        assert!(listed.contains(&("f", false)));
     }
 
     #[test]

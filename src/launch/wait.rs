@@ -26,8 +26,8 @@ pub enum Followed {
 /// Pure: what a settled cluster's state means.
 pub fn classify(cluster: ClusterDetail) -> Followed {
     match cluster.state.as_str() {
-        "TERMINATED_WITH_ERRORS" => Followed::Failed(cluster),
-        state if state.starts_with("TERMINAT") => Followed::Ended(cluster),
+        state if emr::ended_in_error(state) => Followed::Failed(cluster),
+        state if emr::is_terminating(state) => Followed::Ended(cluster),
         _ => Followed::Up(cluster),
     }
 }

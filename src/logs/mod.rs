@@ -101,7 +101,7 @@ pub fn pick_step<'a>(
                 )
             });
     }
-    latest(&|s| s.state == "FAILED")
+    latest(&|s| s.has_failed())
         .or_else(|| row_step.and_then(|name| latest(&|s| s.name == name)))
         .or_else(|| latest(&|s| has_run(&s.state)))
         .or(steps.last())

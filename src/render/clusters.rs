@@ -4,8 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::stop::count;
-use super::{Ui, display_text};
+use super::{Ui, count, display_text};
 use crate::aws::emr::Cluster;
 use crate::error::Result;
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
-use super::{Ui, display_text};
+use super::{Ui, count, display_text};
 use crate::error::Result;
 use crate::history::{Footer, Run};
 
@@ -90,8 +90,8 @@ fn footer_line(footer: &Footer) -> String {
             format!("median successful run {}", duration(s))
         });
     format!(
-        "{} run(s): {}; {median}; {} normalized instance hours in all.",
-        footer.runs,
+        "{}: {}; {median}; {} normalized instance hours in all.",
+        count(footer.runs, "run", "runs"),
         outcomes.join(", "),
         footer.total_normalized_instance_hours
     )
@@ -112,7 +112,7 @@ mod tests {
         };
         assert_eq!(
             footer_line(&footer),
-            "3 run(s): 1 failed, 2 succeeded; median successful run 3h 2m; 96 normalized instance hours in all."
+            "3 runs: 1 failed, 2 succeeded; median successful run 3h 2m; 96 normalized instance hours in all."
         );
     }
 }

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{Ui, display_text, shell_word, table};
+use super::{Ui, count, display_text, shell_word, table};
 use crate::aws::emr::ClusterDetail;
 use crate::error::Result;
 use crate::launch::checks::Outcome;
@@ -17,16 +17,19 @@ use crate::launch::report::LaunchReport;
 pub fn plan(ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
     let request = report.request;
     ui.say(&format!(
-        "Launch cluster '{}' in {} (account {}, {})",
-        report.cluster_name, report.environment, report.account, report.region
+        "Launch cluster '{}' in {} ({}, {})",
+        report.cluster_name,
+        report.environment,
+        super::account(report.account, report.assumed_role),
+        report.region
     ))?;
     let mut facts = PlanLines::default();
     facts.add_row(["correlation id", &display_text(report.correlation_id)]);
     let dates = match (&report.start_date, report.backfill_days) {
         (Some(start), Some(days)) => format!(
-            "{start} to {} (backfill of {days} day{})",
+            "{start} to {} (backfill of {})",
             report.export_date,
-            if days == 1 { "" } else { "s" }
+            count(days, "day", "days")
         ),
         _ => report.export_date.clone(),
     };
@@ -304,6 +307,7 @@ mod tests {
         LaunchReport {
             environment: "dev",
             account: "123456789012",
+            assumed_role: None,
             region: "eu-west-2",
             cluster_name: "cyi",
             correlation_id: "run 1",
@@ -352,6 +356,29 @@ mod tests {
         );
         assert!(
             text.contains(r#""row is FAILED: resumes from step x\ny""#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_plan_header_names_the_assumed_role() {
+        let request = RunJobFlow::default();
+        let role = crate::aws::credentials::AssumedRole {
+            role_arn: "arn:aws:iam::123456789012:role/ops".into(),
+            profile: Some("cyi-prod".into()),
+        };
+        let mut with_role = report(&request, &[]);
+        with_role.assumed_role = Some(&role);
+        let text = render(|ui| plan(ui, &with_role));
+        assert!(
+            text.starts_with(
+                "Launch cluster 'cyi' in dev (account 123456789012 as ops via cyi-prod, eu-west-2)"
+            ),
+            "{text}"
+        );
+        let text = render(|ui| plan(ui, &report(&request, &[])));
+        assert!(
+            text.starts_with("Launch cluster 'cyi' in dev (account 123456789012, eu-west-2)"),
             "{text}"
         );
     }

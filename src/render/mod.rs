@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
+use crate::aws::credentials::AssumedRole;
 use crate::cli::OutputFormat;
 use crate::error::{Error, Result};
 
@@ -179,6 +180,21 @@ pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
+/// `1 cluster`, `2 clusters`: the one way a count is written, never `cluster(s)`.
+pub fn count<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+    let word = if n == N::from(1) { one } else { many };
+    format!("{n} {word}")
+}
+
+/// Whose account a plan acts in: `account 123456789012`, followed by the role when one
+/// was assumed (`account 123456789012 as ops via cyi-prod`).
+pub fn account(account: &str, role: Option<&AssumedRole>) -> String {
+    match role {
+        Some(role) => format!("account {account} {role}"),
+        None => format!("account {account}"),
+    }
+}
+
 /// A timestamp as operators read it: UTC, to the second.
 pub fn time(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
@@ -208,6 +224,26 @@ pub fn shell_word(s: &str) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn the_account_names_the_assumed_role() {
+        assert_eq!(account("123456789012", None), "account 123456789012");
+        let role = AssumedRole {
+            role_arn: "arn:aws:iam::123456789012:role/ops".into(),
+            profile: Some("cyi-prod".into()),
+        };
+        assert_eq!(
+            account("123456789012", Some(&role)),
+            "account 123456789012 as ops via cyi-prod"
+        );
+    }
+
+    #[test]
+    fn counts_say_one_or_many() {
+        assert_eq!(count(1_usize, "cluster", "clusters"), "1 cluster");
+        assert_eq!(count(0_usize, "cluster", "clusters"), "0 clusters");
+        assert_eq!(count(2_u64, "object", "objects"), "2 objects");
+    }
 
     #[test]
     fn ages() {

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use comfy_table::Table;
 
+use crate::aws::credentials::AssumedRole;
 use crate::aws::dynamodb::{self, Item};
 use crate::error::Result;
 use crate::render::{self, Ui, display_text};
@@ -22,6 +23,8 @@ pub struct ClearPlanView<'a> {
     pub environment: &'a str,
     pub region: &'a str,
     pub account: &'a str,
+    /// The role the run's credentials are for, when one was assumed.
+    pub assumed_role: Option<&'a AssumedRole>,
     pub item: &'a Item,
     pub notes: &'a [String],
     pub forced: Option<&'a str>,
@@ -31,13 +34,13 @@ pub struct ClearPlanView<'a> {
 /// The row, the decision's notes, what clearing means and where the copy goes.
 pub fn clear_plan(ui: &mut Ui<'_>, plan: &ClearPlanView<'_>) -> Result<()> {
     ui.say(&format!(
-        "Row Correlation_Id {:?}, DataProduct {:?} in table {} ({}, {}, account {}):",
+        "Row Correlation_Id {:?}, DataProduct {:?} in table {} ({}, {}, {}):",
         plan.correlation_id,
         plan.data_product,
         plan.table,
         plan.environment,
         plan.region,
-        plan.account
+        render::account(plan.account, plan.assumed_role)
     ))?;
     ui.table(&item_table(plan.item))?;
     for note in plan.notes {
@@ -84,6 +87,8 @@ pub struct RestorePlanView<'a> {
     pub target: Target<'a>,
     /// The row with the entry's key that exists now, if any.
     pub current: Option<&'a Item>,
+    /// The role the run's credentials are for, when one was assumed.
+    pub assumed_role: Option<&'a AssumedRole>,
 }
 
 /// The archived row, where it came from and where it would go; the row in its way,
@@ -120,8 +125,11 @@ pub fn restore_plan(ui: &mut Ui<'_>, plan: &RestorePlanView<'_>) -> Result<()> {
         ))?;
     }
     ui.say(&format!(
-        "Restoring puts this row back into table {} ({}, {}, account {}) exactly as archived, only if no row with its key exists.",
-        target.table, target.environment, target.region, target.account
+        "Restoring puts this row back into table {} ({}, {}, {}) exactly as archived, only if no row with its key exists.",
+        target.table,
+        target.environment,
+        target.region,
+        render::account(target.account, plan.assumed_role)
     ))
 }
 
@@ -232,6 +240,7 @@ mod tests {
                     entry: &e,
                     target,
                     current: None,
+                    assumed_role: None,
                 },
             )
         });
@@ -260,6 +269,7 @@ mod tests {
                     entry: &e,
                     target,
                     current: Some(&now),
+                    assumed_role: None,
                 },
             )
         });
@@ -285,6 +295,7 @@ mod tests {
                     environment: "dev",
                     region: "eu-west-2",
                     account: "123456789012",
+                    assumed_role: None,
                     item: &e.item,
                     notes: &notes,
                     forced: Some("--force: x"),

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Ui, age, display_text, table, time};
+use super::{Ui, age, count, display_text, table, time};
 use crate::aws::dynamodb::Item;
 use crate::error::Result;
 use crate::launch::status::{EnvironmentReport, RunReport};
@@ -70,7 +70,11 @@ pub fn run(ui: &mut Ui<'_>, report: &RunReport<'_>, item: Option<&Item>) -> Resu
     if let Some(step) = &report.failed_step {
         ui.say(&format!("Failed step: {}", display_text(step)))?;
     }
-    ui.say(&format!("Next: {}", display_text(&report.next.text)))
+    ui.say(&format!("Next: {}", display_text(&report.next.text)))?;
+    if let Some(command) = &report.logs_command {
+        ui.say(&format!("The failed step's log: {command}"))?;
+    }
+    Ok(())
 }
 
 /// The environment: active clusters and unfinished rows, as of `now`.
@@ -131,7 +135,8 @@ pub fn environment(
         let stale = report.rows.iter().filter(|l| l.stale).count();
         if stale > 0 {
             ui.say(&format!(
-                "{stale} stale row(s): IN_PROGRESS with no active cluster; `cyi status --correlation-id ID` says what to do."
+                "{}: IN_PROGRESS with no active cluster; `cyi status --correlation-id ID` says what to do.",
+                count(stale, "stale row", "stale rows")
             ))?;
         }
     }

@@ -4,15 +4,11 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{Ui, display_text};
+use super::{Ui, count, display_text};
+use crate::aws::credentials::AssumedRole;
 use crate::aws::emr::{self, TAG_CORRELATION_ID, WaitTick};
 use crate::error::{Error, Result};
 use crate::stop::{NameMatch, StopOutcome, StopPlan, StopResult};
-
-/// `1 cluster`, `2 clusters`.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
 
 fn clusters(n: usize) -> String {
     count(n, "cluster", "clusters")
@@ -23,6 +19,8 @@ fn clusters(n: usize) -> String {
 pub struct StopScope<'a> {
     pub env_name: &'a str,
     pub account: &'a str,
+    /// The role the run's credentials are for, when one was assumed.
+    pub assumed_role: Option<&'a AssumedRole>,
     pub region: &'a str,
     pub cluster_name: &'a str,
     pub names: &'a NameMatch,
@@ -110,8 +108,10 @@ pub fn plan(ui: &mut Ui<'_>, scope: &StopScope<'_>, plan: &StopPlan) -> Result<(
         ));
     }
     ui.say(&format!(
-        "Environment {} (account {}, region {}): {what}.",
-        scope.env_name, scope.account, scope.region
+        "Environment {} ({}, region {}): {what}.",
+        scope.env_name,
+        super::account(scope.account, scope.assumed_role),
+        scope.region
     ))?;
     if plan.targets.is_empty() {
         ui.say("No clusters to stop.")?;
@@ -395,6 +395,7 @@ mod tests {
         let scope = StopScope {
             env_name: "default",
             account: "123456789012",
+            assumed_role: None,
             region: "eu-west-2",
             cluster_name: "cyi",
             names: &names,

@@ -158,6 +158,7 @@ pub fn show_plan(
             environment: &settings.env_name,
             region: aws.region(),
             account: &identity.account,
+            assumed_role: aws.assumed_role.as_ref(),
             item,
             notes: &decision.notes,
             forced: decision.forced.as_deref(),

@@ -54,6 +54,11 @@ impl RowView {
         ]
     }
 
+    /// The status as data (any case); None when the row has no `Status`.
+    pub fn row_status(&self) -> Option<RowStatus> {
+        self.status.as_deref().map(RowStatus::parse)
+    }
+
     /// The Status as written, or `unknown "value"` when the pipeline does not write it.
     pub fn status_cell(&self) -> String {
         match self.status.as_deref().map(RowStatus::parse) {

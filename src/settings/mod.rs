@@ -15,9 +15,9 @@ pub mod paths;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::aws::credentials::MfaCode;
 use crate::cli::{Cli, Command, GlobalArgs, OutputFormat};
 use crate::error::{Error, Result};
+use crate::types::MfaCode;
 use file::EnvConfig;
 use paths::UserDirs;
 

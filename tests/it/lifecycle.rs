@@ -297,6 +297,10 @@ fn status_shows_the_failed_step_with_its_reason_and_log() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let doc = document(&out.stdout);
     assert_eq!(doc["failed_step"], "run-cyi", "{doc}");
+    assert_eq!(
+        doc["logs_command"], "cyi logs --correlation-id run-1 --step run-cyi",
+        "{doc}"
+    );
     assert_eq!(doc["cluster"]["state"], "TERMINATED_WITH_ERRORS", "{doc}");
     let steps = doc["steps"].as_array().unwrap();
     let failed = steps.iter().find(|s| s["name"] == "run-cyi").unwrap();
@@ -326,6 +330,13 @@ fn status_shows_the_failed_step_with_its_reason_and_log() {
     ] {
         assert!(stdout.contains(wanted), "{wanted} missing:\n{stdout}");
     }
+    // It ends with the command that shows the failed step's log.
+    assert!(
+        stdout
+            .trim_end()
+            .ends_with("The failed step's log: cyi logs --correlation-id run-1 --step run-cyi"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod support;
 
 mod all_envs;
 mod api_calls;
+mod assumed_role;
 mod bad_input;
 mod clear_row;
 mod cli;

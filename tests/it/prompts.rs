@@ -75,7 +75,7 @@ fn a_protected_environment_name_typed_ahead_is_discarded() {
     session.send_line("production").unwrap();
     session
         .exp_string(
-            "'production' is a protected environment. To Terminate 1 cluster, type its name",
+            "'production' is a protected environment. To terminate 1 cluster, type its name",
         )
         .unwrap();
     std::thread::sleep(Duration::from_millis(500));

@@ -3,7 +3,7 @@
 //! (2026-11-24, the dates the README shows), and its output must match the block.
 //!
 //! Compared after normalising both sides (cluster ids, clock times, ages, archive
-//! entries, the home directory as `~`; runs of spaces count as one, so table widths may differ). A line `...` in
+//! entries, step ids, the home directory as `~`; runs of spaces count as one, so table widths may differ). A line `...` in
 //! the README stands for any number of lines. A block may be preceded by
 //! `<!-- readme-check: no-credentials -->` to run without AWS credentials.
 

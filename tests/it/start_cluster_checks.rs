@@ -262,7 +262,7 @@ fn no_input_data_is_refused_and_empty_backfill_days_are_listed() {
     assert_eq!(backfill["outcome"], "warned");
     assert_eq!(
         backfill["detail"],
-        "2 of 3 day(s) have no input under cyi/<day>/: 2021-03-29, 2021-03-31"
+        "2 of 3 days have no input under cyi/<day>/: 2021-03-29, 2021-03-31"
     );
     assert!(
         mutating_calls(&sandbox).is_empty(),

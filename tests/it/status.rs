@@ -212,5 +212,5 @@ fn the_environment_view_flags_a_stale_in_progress_row() {
         stale_line.contains(&format!("STALE: cluster {gone} is not active")),
         "{text}"
     );
-    assert!(text.contains("1 stale row(s)"), "{text}");
+    assert!(text.contains("1 stale row:"), "{text}");
 }

@@ -1,11 +1,14 @@
 //! EMR reads for `cyi logs` and `cyi history`: every cluster of a window, a cluster's
 //! log location, a step's failure details.
 
-use aws_sdk_emr::types::ClusterState;
+use aws_sdk_emr::primitives::DateTime as AwsDateTime;
+use aws_sdk_emr::types::{ClusterState, ClusterSummary};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::*;
+use super::{is_no_such_cluster, utc};
+use crate::aws::{Aws, aws_error};
+use crate::error::Result;
 
 /// Every state a cluster can be in: a history shows how each run ended.
 pub const ALL_STATES: [ClusterState; 7] = [

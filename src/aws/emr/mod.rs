@@ -16,7 +16,7 @@ use super::{Aws, aws_error};
 use crate::error::{Error, Result};
 
 mod history;
-pub use history::*;
+pub use history::{ALL_STATES, ClusterRecord, StepFailure, list_since, log_uri, step_failure};
 
 /// How many independent EMR reads run at once: enough to hide latency, few enough not
 /// to provoke throttling.
@@ -30,10 +30,13 @@ pub const ACTIVE_STATES: [ClusterState; 4] = [
     ClusterState::Waiting,
 ];
 
-/// The tag holding the run's correlation id, added by the launcher after RunJobFlow.
+/// The tag holding the run's correlation id, set in the RunJobFlow request. Spelled
+/// like the state table's hash key (`dynamodb::HASH_KEY`), but a different thing.
 pub const TAG_CORRELATION_ID: &str = "Correlation_Id";
 /// The tag holding the run's export date (YYYY-MM-DD).
 pub const TAG_EXPORT_DATE: &str = "export_date";
+/// The tag holding a backfill's first date (YYYY-MM-DD), when there is one.
+pub const TAG_START_DATE: &str = "start_date";
 
 /// TerminateJobFlows accepts at most this many cluster ids per call.
 pub const TERMINATE_MAX_IDS: usize = 10;
@@ -53,8 +56,17 @@ pub fn is_terminating(state: &str) -> bool {
 
 /// True once the cluster is gone: TERMINATED or TERMINATED_WITH_ERRORS.
 pub fn is_terminated(state: &str) -> bool {
-    state == ClusterState::Terminated.as_str()
-        || state == ClusterState::TerminatedWithErrors.as_str()
+    state == ClusterState::Terminated.as_str() || ended_in_error(state)
+}
+
+/// True for TERMINATED_WITH_ERRORS: the cluster is gone, and EMR calls it a failure.
+pub fn ended_in_error(state: &str) -> bool {
+    state == ClusterState::TerminatedWithErrors.as_str()
+}
+
+/// True when the cluster is up and can run steps: RUNNING or WAITING.
+pub fn is_up(state: &str) -> bool {
+    state == ClusterState::Running.as_str() || state == ClusterState::Waiting.as_str()
 }
 
 /// One cluster as ListClusters describes it.
@@ -373,12 +385,23 @@ mod tests {
             assert!(is_terminated(gone) && is_terminating(gone) && !is_active_state(gone));
         }
         assert!(!is_active_state("waiting"), "EMR states are upper case");
+        assert!(ended_in_error("TERMINATED_WITH_ERRORS") && !ended_in_error("TERMINATED"));
+        for up in ["RUNNING", "WAITING"] {
+            assert!(is_up(up) && is_active_state(up) && has_settled(up), "{up}");
+        }
+        for starting in ["STARTING", "BOOTSTRAPPING"] {
+            assert!(!is_up(starting) && !has_settled(starting), "{starting}");
+        }
+        for ending in ["TERMINATING", "TERMINATED", "TERMINATED_WITH_ERRORS"] {
+            assert!(has_settled(ending) && !is_up(ending), "{ending}");
+        }
     }
 
     #[test]
     fn tag_names_are_the_launchers() {
         assert_eq!(TAG_CORRELATION_ID, "Correlation_Id");
         assert_eq!(TAG_EXPORT_DATE, "export_date");
+        assert_eq!(TAG_START_DATE, "start_date");
         assert_eq!(TERMINATE_MAX_IDS, 10);
     }
 }
@@ -394,6 +417,13 @@ pub struct Step {
     pub ended: Option<DateTime<Utc>>,
     /// For a failed step: EMR's reason and message, and the log file it points at.
     pub failure: Option<String>,
+}
+
+impl Step {
+    /// EMR says the step FAILED.
+    pub fn has_failed(&self) -> bool {
+        self.state == aws_sdk_emr::types::StepState::Failed.as_str()
+    }
 }
 
 /// Every step of a cluster, in the order they were submitted, following ListSteps to
@@ -460,7 +490,7 @@ pub async fn tagged_clusters(
         .await?
         .into_iter()
         .flatten()
-        .filter(|c| c.is_active() && c.tag("Correlation_Id") == Some(correlation_id))
+        .filter(|c| c.is_active() && c.tag(TAG_CORRELATION_ID) == Some(correlation_id))
         .collect())
 }
 
@@ -528,10 +558,7 @@ pub async fn run_job_flow_once(
 
 /// A new cluster has settled when it is up (WAITING, RUNNING) or ending or ended.
 pub fn has_settled(state: &str) -> bool {
-    matches!(
-        state,
-        "WAITING" | "RUNNING" | "TERMINATING" | "TERMINATED" | "TERMINATED_WITH_ERRORS"
-    )
+    is_up(state) || is_terminating(state)
 }
 
 /// How a wait for a cluster ended.

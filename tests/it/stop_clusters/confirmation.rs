@@ -138,7 +138,7 @@ fn protected_environment_at_the_prompt_needs_the_right_name() {
     let sandbox = Sandbox::start();
     protected_env(&sandbox);
     let id = sandbox.launch_cluster("cyi", &[]);
-    let prompt = "'production' is a protected environment. To Terminate 1 cluster, type its name";
+    let prompt = "'production' is a protected environment. To terminate 1 cluster, type its name";
 
     let mut session = pty::spawn(&sandbox, &["--env", "production", "stop-clusters"]);
     session.exp_string(prompt).unwrap();

@@ -1,5 +1,5 @@
 //! Output made comparable across runs: the sandbox's temporary paths and port, moto's
-//! random cluster ids, clock times and archive entry ids become placeholders.
+//! random cluster and step ids, clock times and archive entry ids become placeholders.
 
 use regex_lite::Regex;
 
@@ -14,6 +14,8 @@ pub fn normalize(sandbox: &Sandbox, text: &str) -> String {
     let rules = [
         // moto's cluster ids: `j-` and 13 upper-case letters and digits
         (r"\bj-[A-Z0-9]{13}\b", "j-[CLUSTER]"),
+        // and its step ids: `s-` and 13 of the same
+        (r"\bs-[A-Z0-9]{13}\b", "s-[STEP]"),
         // archive entries: 20261124T162810256Z-9f98fc
         (r"\b\d{8}T\d{9}Z-[0-9a-f]{6}\b", "[ENTRY]"),
         (r"\b\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\b", "[TIME]"),
