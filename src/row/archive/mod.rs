@@ -382,6 +382,16 @@ mod tests {
     }
 
     #[test]
+    fn a_restore_record_names_its_operator_and_claims_no_deletion() {
+        let record = Record::restore("1", at(5), "arn:x");
+        assert_eq!(record.operator.as_deref(), Some("arn:x"));
+        assert_eq!(record.applied, None);
+        let json = serde_json::to_value(&record).unwrap();
+        assert_eq!(json["operator"], "arn:x");
+        assert!(json.get("applied").is_none(), "{json}");
+    }
+
+    #[test]
     fn a_damaged_line_is_reported_and_skipped() {
         let (k, i) = row("a");
         let text = format!(
