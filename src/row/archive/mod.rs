@@ -487,6 +487,8 @@ mod tests {
         assert_eq!(archive.entries[0].line, 2);
         let after: Vec<usize> = archive.problems_after(2).iter().map(|p| p.line).collect();
         assert_eq!(after, [3]);
+        // Only lines after the given one: the problem on line 3 is not after line 3.
+        assert!(archive.problems_after(3).is_empty());
         assert_eq!(
             archive.problems[0].to_string().split(':').next(),
             Some("line 1")
