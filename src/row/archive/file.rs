@@ -193,6 +193,12 @@ mod tests {
     }
 
     #[test]
+    fn resolve_uses_an_explicit_archive_as_given() {
+        let path = resolve(Some(Path::new("/x/archive.jsonl"))).unwrap();
+        assert_eq!(path, PathBuf::from("/x/archive.jsonl"));
+    }
+
+    #[test]
     fn an_explicit_archive_wins_over_the_default_place() {
         let explicit = Path::new("/x/mine.jsonl");
         assert_eq!(
