@@ -8,6 +8,7 @@ pub mod error;
 pub mod generation;
 pub mod history;
 pub mod launch;
+pub mod local_file;
 pub mod logs;
 pub mod prompt;
 pub mod render;
@@ -24,6 +25,7 @@ use dialoguer::console::style;
 use crate::aws::Aws;
 use crate::cli::{Cli, Command, OutputFormat};
 use crate::error::{Error, Result};
+use crate::render::escape::{Escaped, escape};
 use crate::render::{SharedWriter, Ui, Watched};
 use crate::settings::Settings;
 
@@ -33,17 +35,27 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode
         generation::completions(args.shell, out)?;
         return Ok(ExitCode::SUCCESS);
     }
+    // Human output is escaped on its way out, whatever wrote it (see render::escape);
+    // a JSON document is not: JSON escapes its own, and its values stay exact.
+    let mut human_out;
+    let out: &mut dyn Write = if cli.global.output == OutputFormat::Json {
+        out
+    } else {
+        human_out = Escaped::new(out);
+        &mut human_out
+    };
+    let mut messages = Escaped::new(err.clone());
     if let Command::Status(args) = &cli.command
         && args.all_envs
     {
-        return all_envs(&cli, out, err);
+        return all_envs(&cli, out, &mut messages, err);
     }
     let settings = Settings::load(&cli, std::io::stderr().is_terminal())?;
     dialoguer::console::set_colors_enabled_stderr(settings.color);
     dialoguer::console::set_colors_enabled(settings.color);
-    let mut messages = err.clone();
     for note in &settings.notes {
-        writeln!(messages, "{} {note}", style("note:").cyan().for_stderr())
+        let note = escape(note);
+        writeln!(err.clone(), "{} {note}", style("note:").cyan().for_stderr())
             .map_err(|e| Error::io("cannot write to stderr", e))?;
     }
     let mut ui = Ui {
@@ -89,15 +101,37 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode
 
 /// A command line that did not parse: clap's message (or `--help`/`--version`) as clap
 /// prints it, and with `--output json` also an error document on stdout.
-pub fn finish_parse_error(error: clap::Error, json: bool, out: &mut dyn Write) -> ExitCode {
+pub fn finish_parse_error(
+    error: clap::Error,
+    json: bool,
+    out: &mut dyn Write,
+    args: &[std::ffi::OsString],
+) -> ExitCode {
     if error.use_stderr() && json {
         let rendered = error.render().to_string();
         let first = rendered.lines().next().unwrap_or_default();
         let message = first.strip_prefix("error: ").unwrap_or(first);
         let _ = render::write_document(out, &Error::usage(message).to_json());
     }
-    let _ = error.print();
+    if words_need_escaping(args) {
+        // clap quotes the command line's words as they are (on a terminal, escape
+        // sequences and all): then the plain message, escaped, in place of clap's own.
+        let text = error.render().to_string();
+        let _ = if error.use_stderr() {
+            write!(std::io::stderr(), "{}", escape(&text))
+        } else {
+            write!(out, "{}", escape(&text))
+        };
+    } else {
+        let _ = error.print();
+    }
     ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(error::EXIT_USAGE))
+}
+
+/// Some word of the command line holds a character a terminal would act on.
+fn words_need_escaping(args: &[std::ffi::OsString]) -> bool {
+    args.iter()
+        .any(|a| a.to_string_lossy().chars().any(render::escape::is_unsafe))
 }
 
 /// The exit code of a run, printing a failure in the one place that does: the human
@@ -125,20 +159,32 @@ pub fn finish<W: Write>(
         let _ = writeln!(err, "{error}");
         return error.to_exit_code();
     }
-    let _ = writeln!(err, "{} {error}", style("error:").red().bold().for_stderr());
+    // The one place an error is printed. Its message may quote input, a file or AWS:
+    // escaped, unlike the label's own styling.
+    let message = escape(&error.to_string()).into_owned();
+    let _ = writeln!(
+        err,
+        "{} {message}",
+        style("error:").red().bold().for_stderr()
+    );
     if let Some(hint) = error.hint() {
+        let hint = escape(hint);
         let _ = writeln!(err, "{} {hint}", style("hint:").yellow().for_stderr());
     }
     error.to_exit_code()
 }
 
 /// `status --all-envs`: one Settings per environment, no selected environment needed.
-fn all_envs(cli: &Cli, out: &mut dyn Write, log: &SharedWriter) -> Result<ExitCode> {
-    let mut err = log.clone();
+fn all_envs(
+    cli: &Cli,
+    out: &mut dyn Write,
+    messages: &mut dyn Write,
+    log: &SharedWriter,
+) -> Result<ExitCode> {
     let all = settings::load_all(&cli.global, std::io::stderr().is_terminal())?;
     let mut ui = Ui {
         out,
-        err: &mut err,
+        err: messages,
         format: cli.global.output,
     };
     tokio::runtime::Builder::new_current_thread()
@@ -172,6 +218,27 @@ mod tests {
         assert_eq!(out, "{\"plan\": 1}\n");
         let (_, out, _) = finished(Error::usage("bad"), OutputFormat::Table, "");
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_command_line_word_with_a_control_character_is_noticed() {
+        let words = |w: &[&str]| w.iter().map(std::ffi::OsString::from).collect::<Vec<_>>();
+        assert!(!words_need_escaping(&words(&[
+            "cyi", "rows", "--env", "dév"
+        ])));
+        assert!(words_need_escaping(&words(&["cyi", "x\u{1b}[2J"])));
+        assert!(words_need_escaping(&words(&["cyi", "--env", "a\u{9b}"])));
+        assert!(words_need_escaping(&words(&["cyi", "a\u{202e}b"])));
+    }
+
+    #[test]
+    fn an_error_quoting_outside_text_is_printed_escaped() {
+        let error = Error::usage_hint("no row 'a\u{1b}[2J'", "try \u{9b}1m");
+        let (_, out, err) = finished(error, OutputFormat::Json, "");
+        assert_eq!(err, "error: no row 'a\\x1b[2J'\nhint: try \\u{9b}1m\n");
+        // The JSON document keeps the exact text.
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc["error"]["message"], "no row 'a\u{1b}[2J'");
     }
 
     #[test]

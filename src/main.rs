@@ -11,7 +11,9 @@ fn main() -> ExitCode {
     let mut out = Watched::new(stdout.lock());
     let cli = match cyi::cli::parse_from(args.iter().cloned()) {
         Ok(cli) => cli,
-        Err(error) => return cyi::finish_parse_error(error, cyi::cli::wants_json(&args), &mut out),
+        Err(error) => {
+            return cyi::finish_parse_error(error, cyi::cli::wants_json(&args), &mut out, &args);
+        }
     };
     let format = cli.global.output;
     let err = SharedWriter::stderr();

@@ -261,6 +261,15 @@ mod correlation_id_tests {
     use super::*;
 
     #[test]
+    fn ids_display_exactly_as_given() {
+        let id: Identifier = " run \"1\" ".parse().unwrap();
+        assert_eq!(id.to_string(), " run \"1\" ");
+        let id: CorrelationId = "run_2021-04-01 a".parse().unwrap();
+        assert_eq!(id.to_string(), "run_2021-04-01 a");
+        assert_eq!(format!("[{id}]"), "[run_2021-04-01 a]");
+    }
+
+    #[test]
     fn correlation_ids_follow_the_emr_tag_rules() {
         for good in [
             "a",

@@ -206,8 +206,11 @@ pub async fn mfa_credentials(
         // The session is good for this run; only the next one will have to ask again.
         let _ = writeln!(
             std::io::stderr(),
-            "warning: cannot write the session cache in {}: {err}",
-            dir.display()
+            "warning: {}",
+            crate::render::escape::escape(&format!(
+                "cannot write the session cache in {}: {err}",
+                dir.display()
+            ))
         );
     }
     Ok(provider(&session))

@@ -86,8 +86,12 @@ fn build(context: Option<TlsContext>) -> SharedHttpClient {
 /// The bundle's certificates as PEM, checked: the HTTPS client would panic on one it
 /// cannot parse. As with the system roots, an unusable certificate among good ones is
 /// left out; a bundle without any usable one is surely the wrong file.
+/// The largest CA bundle read (the whole Mozilla set is about 250 KB).
+const MAX_BUNDLE_BYTES: u64 = 16 * 1024 * 1024;
+
 fn read_bundle(bundle: &CaBundle) -> Result<Vec<u8>> {
-    let pem = std::fs::read(&bundle.path).map_err(|e| bad_bundle(bundle, &e.to_string()))?;
+    let pem = crate::local_file::read_bytes(&bundle.path, MAX_BUNDLE_BYTES)
+        .map_err(|e| bad_bundle(bundle, &e.to_string()))?;
     let certs = CertificateDer::pem_slice_iter(&pem)
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|e| bad_bundle(bundle, &format!("not a PEM file ({e})")))?;

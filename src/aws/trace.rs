@@ -41,7 +41,9 @@ impl Trace {
     /// A trace line that cannot be written is dropped: tracing never fails a call.
     fn line(&self, text: std::fmt::Arguments<'_>) {
         let mut log = self.log.clone();
-        let _ = writeln!(log, "{text}");
+        // Operation names, URIs and answers can carry outside text: escaped.
+        let text = text.to_string();
+        let _ = writeln!(log, "{}", crate::render::escape::escape(&text));
     }
 }
 

@@ -11,6 +11,7 @@ pub mod inputs;
 pub mod lock;
 pub mod model;
 pub mod prepare;
+pub mod read;
 pub mod report;
 pub mod restart;
 pub mod run;

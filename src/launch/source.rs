@@ -47,21 +47,12 @@ pub async fn read(aws: &Aws, source: &ClusterConfigSource) -> Result<Vec<ConfigF
 }
 
 fn read_local(dir: &Path) -> Result<Vec<ConfigFile>> {
-    if !dir.is_dir() {
-        return Err(Error::usage_hint(
-            format!("the cluster config folder {} does not exist", dir.display()),
-            "pass --cluster-config DIR|s3://BUCKET/PREFIX or set cluster_config in the environment",
-        ));
-    }
+    super::read::local_folder(dir)?;
     FILES
         .iter()
         .map(|(name, _)| {
             let path = dir.join(name);
-            let text = match std::fs::read_to_string(&path) {
-                Ok(text) => Some(text),
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-                Err(err) => return Err(Error::io(format!("cannot read {}", path.display()), err)),
-            };
+            let text = super::read::local_file(&path)?;
             Ok(ConfigFile { name, text })
         })
         .collect()
@@ -84,8 +75,7 @@ pub fn parse(files: &[ConfigFile], source: &str) -> Result<RunJobFlow> {
             }
             continue;
         };
-        let value: Value = serde_yaml_ng::from_str(text)
-            .map_err(|e| Error::usage(format!("{name}: not valid YAML: {e}")))?;
+        let value = super::read::parse_yaml(name, text)?;
         let mapping = match value {
             Value::Null => continue,
             Value::Mapping(mapping) => mapping,

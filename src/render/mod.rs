@@ -5,6 +5,7 @@
 
 pub mod all_envs;
 pub mod clusters;
+pub mod escape;
 pub mod history;
 pub mod launch;
 pub mod logs;
@@ -200,12 +201,13 @@ pub fn time(at: DateTime<Utc>) -> String {
 }
 
 /// A string shown as it is, unless it holds control characters (a newline in a
-/// correlation id), which are shown escaped so one value cannot look like two.
+/// correlation id), which are shown escaped so one value cannot look like two; a
+/// bidirectional override is shown escaped too (see [`escape::escape`]).
 pub fn display_text(s: &str) -> String {
     if s.chars().any(char::is_control) {
-        format!("{s:?}")
+        escape::escape(&format!("{s:?}")).into_owned()
     } else {
-        s.to_owned()
+        escape::escape(s).into_owned()
     }
 }
 

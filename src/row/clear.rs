@@ -304,6 +304,14 @@ mod tests {
         item
     }
 
+    #[test]
+    fn a_status_as_the_pipeline_writes_it_is_shown_as_it_is() {
+        assert_eq!(status_words(&row("FAILED", None)), "FAILED");
+        assert_eq!(status_words(&row("IN_PROGRESS", None)), "IN_PROGRESS");
+        let other_case = status_words(&row("failed", None));
+        assert!(other_case.starts_with("\"failed\" ("), "{other_case}");
+    }
+
     fn found(active: bool) -> ClusterFact {
         ClusterFact::Found {
             id: "j-ABC".into(),

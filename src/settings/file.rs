@@ -1,7 +1,6 @@
 //! The config file: where it is, reading it safely, and its shape.
 
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -9,6 +8,7 @@ use serde::Deserialize;
 use super::Vars;
 use super::paths::UserDirs;
 use crate::error::{Error, Result};
+use crate::local_file::ReadError;
 
 /// The config file: `default_env` and one `[env.NAME]` table per environment.
 #[derive(Debug, Default, Deserialize)]
@@ -77,54 +77,18 @@ pub(super) fn read(path: &Path) -> Result<String> {
         path: path.to_path_buf(),
         message,
     };
-    let cannot_read =
-        |err: std::io::Error| config_error(format!("cannot read the config file: {err}"));
-    match std::fs::metadata(path) {
-        Ok(meta) => check_kind(&meta).map_err(config_error)?,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            return Err(match std::fs::read_link(path) {
-                Ok(target) => config_error(format!(
-                    "is a symbolic link to {}, which does not exist",
-                    target.display()
-                )),
-                Err(_) => cannot_read(err),
-            });
+    crate::local_file::read_text(path, MAX_CONFIG_BYTES).map_err(|err| match err {
+        ReadError::NotFound => {
+            config_error("cannot read the config file: it does not exist".into())
         }
-        Err(err) => return Err(cannot_read(err)),
-    }
-    let mut file = open_without_blocking(path).map_err(cannot_read)?;
-    // Checked again on the open file: the path may have been swapped in between.
-    check_kind(&file.metadata().map_err(cannot_read)?).map_err(config_error)?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes).map_err(cannot_read)?;
-    String::from_utf8(bytes).map_err(|_| config_error("is not UTF-8 text".into()))
+        ReadError::Directory => config_error("is a directory, not a config file".into()),
+        ReadError::Io(err) => config_error(format!("cannot read the config file: {err}")),
+        other => config_error(other.to_string()),
+    })
 }
 
-fn check_kind(meta: &std::fs::Metadata) -> std::result::Result<(), String> {
-    if meta.is_file() {
-        Ok(())
-    } else if meta.is_dir() {
-        Err("is a directory, not a config file".into())
-    } else {
-        Err("is not a regular file (a FIFO, socket or device); refusing to read it".into())
-    }
-}
-
-#[cfg(unix)]
-fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    // A FIFO swapped in after the check must not block the open.
-    let nonblock = rustix::fs::OFlags::NONBLOCK.bits();
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(nonblock as i32)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::File::open(path)
-}
+/// The largest config file read (real ones are a few KB).
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
     toml::from_str(text).map_err(|err| Error::Config {

@@ -188,6 +188,21 @@ mod tests {
     }
 
     #[test]
+    fn an_answered_call_is_no_longer_on_the_way() {
+        let plan = StopPlan {
+            batches: vec![vec!["j-A".into()]],
+            targets: vec![ClusterDetail::new("j-A", "cyi", "WAITING")],
+            unprotect: Vec::new(),
+            skipped: Vec::new(),
+        };
+        let mut progress = StopProgress::default();
+        progress.sending(&["j-A".into()]);
+        progress.answered();
+        let results = progress.finish(&plan);
+        assert_eq!(results[0].outcome, StopOutcome::NotSent);
+    }
+
+    #[test]
     fn an_interrupt_splits_the_targets_into_answered_on_the_way_and_never_sent() {
         let targets: Vec<ClusterDetail> = ["j-A", "j-B", "j-C", "j-D"]
             .iter()

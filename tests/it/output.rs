@@ -5,10 +5,10 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::support::Sandbox;
-use crate::support::reliability::finish;
+use crate::support::reliability::{finish, record_figure};
 use crate::support::rows::row;
 
 /// Every subcommand, with arguments that work against a seeded sandbox.
@@ -81,6 +81,10 @@ fn a_closed_stdout_ends_every_command_as_an_open_one_would_never_with_a_panic() 
         }
     }
     assert_eq!(runs, COMMANDS.len() * 2);
+    record_figure(
+        "closed-stdout",
+        json!({"commands": COMMANDS.len(), "runs": runs, "panics": 0}),
+    );
 }
 
 fn json_error(sandbox: &Sandbox, args: &[&str]) -> (i32, Value, String) {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Archive, Record, parse};
 use crate::error::{Error, Result};
+use crate::local_file::ReadError;
 
 /// The archive's file name inside the state directory.
 pub const FILE_NAME: &str = "archive.jsonl";
@@ -124,21 +125,24 @@ fn read_back(file: &mut File, start: u64) -> std::io::Result<Option<Record>> {
 /// skipped and listed in [`Archive::problems`], so one damaged line does not make every
 /// other entry unrestorable.
 pub fn read(path: &Path) -> Result<Archive> {
-    match std::fs::read(path) {
+    let context = || format!("cannot read the archive {}", path.display());
+    // Like every local file: a FIFO or device at the path is refused, never waited on.
+    match crate::local_file::read_bytes(path, MAX_ARCHIVE_BYTES) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Ok(parse(&text)),
             Err(e) => Err(Error::io(
-                format!("cannot read the archive {}", path.display()),
+                context(),
                 std::io::Error::new(std::io::ErrorKind::InvalidData, e.utf8_error()),
             )),
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Archive::default()),
-        Err(e) => Err(Error::io(
-            format!("cannot read the archive {}", path.display()),
-            e,
-        )),
+        Err(ReadError::NotFound) => Ok(Archive::default()),
+        Err(ReadError::Io(e)) => Err(Error::io(context(), e)),
+        Err(other) => Err(Error::usage(format!("{}: {other}", context()))),
     }
 }
+
+/// The largest archive read: years of clears are a few MB.
+const MAX_ARCHIVE_BYTES: u64 = 256 * 1024 * 1024;
 
 #[cfg(test)]
 mod tests {
@@ -186,6 +190,12 @@ mod tests {
             Path::new("/h/.local/state/cyi/archive.jsonl")
         );
         assert!(default_path(vars(None, None)).is_err());
+    }
+
+    #[test]
+    fn resolve_uses_an_explicit_archive_as_given() {
+        let path = resolve(Some(Path::new("/x/archive.jsonl"))).unwrap();
+        assert_eq!(path, PathBuf::from("/x/archive.jsonl"));
     }
 
     #[test]

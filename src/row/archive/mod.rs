@@ -382,6 +382,16 @@ mod tests {
     }
 
     #[test]
+    fn a_restore_record_names_its_operator_and_claims_no_deletion() {
+        let record = Record::restore("1", at(5), "arn:x");
+        assert_eq!(record.operator.as_deref(), Some("arn:x"));
+        assert_eq!(record.applied, None);
+        let json = serde_json::to_value(&record).unwrap();
+        assert_eq!(json["operator"], "arn:x");
+        assert!(json.get("applied").is_none(), "{json}");
+    }
+
+    #[test]
     fn a_damaged_line_is_reported_and_skipped() {
         let (k, i) = row("a");
         let text = format!(
@@ -477,6 +487,8 @@ mod tests {
         assert_eq!(archive.entries[0].line, 2);
         let after: Vec<usize> = archive.problems_after(2).iter().map(|p| p.line).collect();
         assert_eq!(after, [3]);
+        // Only lines after the given one: the problem on line 3 is not after line 3.
+        assert!(archive.problems_after(3).is_empty());
         assert_eq!(
             archive.problems[0].to_string().split(':').next(),
             Some("line 1")

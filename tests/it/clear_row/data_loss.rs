@@ -6,6 +6,7 @@
 use std::io::Write;
 
 use super::{MUTATING, sandbox_with_table, stderr, stdout};
+use crate::support::reliability::record_figure;
 use crate::support::rows::{TABLE, archive_lines, row, s};
 use serde_json::{Value, json};
 
@@ -66,6 +67,7 @@ fn a_torn_archive_tail_does_not_swallow_the_next_clear() {
         .assert()
         .success();
     assert_eq!(sandbox.get_row("run-1", "CYI"), Some(new));
+    record_figure("torn-write", json!({"runs": 1, "entries_lost": 0}));
 }
 
 #[test]
@@ -297,5 +299,9 @@ fn a_write_that_runs_out_of_space_leaves_no_partial_record_and_no_delete() {
     assert_eq!(
         String::from_utf8_lossy(&after),
         String::from_utf8_lossy(&before)
+    );
+    record_figure(
+        "full-disk",
+        json!({"runs": 1, "partial_records": 0, "deletes_sent": 0}),
     );
 }
