@@ -195,9 +195,9 @@ mod tests {
             unprotect: Vec::new(),
             skipped: Vec::new(),
         };
-        let mut progress = StopProgress::default();
+        let progress = StopProgress::default();
         progress.sending(&["j-A".into()]);
-        progress.answered();
+        progress.answered(&["j-A".into()]);
         let results = progress.finish(&plan);
         assert_eq!(results[0].outcome, StopOutcome::NotSent);
     }
