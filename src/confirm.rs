@@ -8,9 +8,9 @@ use std::io::IsTerminal;
 
 use crate::error::{Error, Result};
 use crate::prompt::{self, Reply};
-use crate::render::display_text;
-use crate::render::escape::escape;
 use crate::settings::Settings;
+use crate::text::display_text;
+use crate::text::escape::escape;
 
 /// What must happen before a destructive action may go ahead.
 #[derive(Debug, PartialEq, Eq)]

@@ -15,6 +15,7 @@ pub mod render;
 pub mod row;
 pub mod settings;
 pub mod stop;
+pub mod text;
 pub mod types;
 
 use std::io::{IsTerminal, Write};
@@ -25,9 +26,10 @@ use dialoguer::console::style;
 use crate::aws::Aws;
 use crate::cli::{Cli, Command, OutputFormat};
 use crate::error::{Error, Result};
-use crate::render::escape::{Escaped, escape};
-use crate::render::{SharedWriter, Ui, Watched};
+use crate::render::{Ui, Watched};
 use crate::settings::Settings;
+use crate::text::SharedWriter;
+use crate::text::escape::{Escaped, escape};
 
 /// Runs one parsed command line, writing the result to `out` and messages to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode> {
@@ -35,7 +37,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode
         generation::completions(args.shell, out)?;
         return Ok(ExitCode::SUCCESS);
     }
-    // Human output is escaped on its way out, whatever wrote it (see render::escape);
+    // Human output is escaped on its way out, whatever wrote it (see text::escape);
     // a JSON document is not: JSON escapes its own, and its values stay exact.
     let mut human_out;
     let out: &mut dyn Write = if cli.global.output == OutputFormat::Json {
@@ -131,7 +133,7 @@ pub fn finish_parse_error(
 /// Some word of the command line holds a character a terminal would act on.
 fn words_need_escaping(args: &[std::ffi::OsString]) -> bool {
     args.iter()
-        .any(|a| a.to_string_lossy().chars().any(render::escape::is_unsafe))
+        .any(|a| a.to_string_lossy().chars().any(text::escape::is_unsafe))
 }
 
 /// The exit code of a run, printing a failure in the one place that does: the human

@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
-use cyi::render::{SharedWriter, Watched};
+use cyi::render::Watched;
+use cyi::text::SharedWriter;
 
 fn main() -> ExitCode {
     if let Some(code) = cyi::generation::answer_completion_request() {

@@ -19,8 +19,8 @@ use chrono::Utc;
 
 use super::session_cache::{self, AssumeRoleArgs, Session};
 use crate::error::{Error, Result};
-use crate::render::display_text;
 use crate::settings::AwsSettings;
+use crate::text::display_text;
 /// Parsed where the settings are read, so that `settings` need not depend on `aws`.
 pub use crate::types::MfaCode;
 
@@ -207,7 +207,7 @@ pub async fn mfa_credentials(
         let _ = writeln!(
             std::io::stderr(),
             "warning: {}",
-            crate::render::escape::escape(&format!(
+            crate::text::escape::escape(&format!(
                 "cannot write the session cache in {}: {err}",
                 dir.display()
             ))

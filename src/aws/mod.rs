@@ -40,8 +40,8 @@ use tokio::sync::OnceCell;
 
 use self::limit::{Limiter, ThrottleSignal};
 use crate::error::{Error, Result};
-use crate::render::SharedWriter;
 use crate::settings::AwsSettings;
+use crate::text::SharedWriter;
 
 /// Retries: the SDK's standard mode (exponential backoff with jitter, throttling and
 /// 5xx answers and dropped connections retried), with more attempts than its default
@@ -316,7 +316,7 @@ fn not_an_aws_answer(raw: &HttpResponse) -> (String, Option<String>) {
     let content_type = raw
         .headers()
         .get("content-type")
-        .map(crate::render::display_text)
+        .map(crate::text::display_text)
         .unwrap_or_else(|| "no content type".to_owned());
     (
         format!(

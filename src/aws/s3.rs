@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{Aws, aws_error};
 use crate::error::{Error, Result};
-use crate::render::display_text;
+use crate::text::display_text;
 
 /// How many objects lie under a prefix, and how many bytes they hold.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

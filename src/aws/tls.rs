@@ -17,7 +17,7 @@ use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 
 use crate::error::{Error, Result};
-use crate::render::display_text;
+use crate::text::display_text;
 
 /// Where the CA bundle is named, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 
-use crate::render::SharedWriter;
+use crate::text::SharedWriter;
 
 /// Writes through the same stderr writer as the command's messages, so the lines of
 /// both come out in order (and tests can capture them).
@@ -43,7 +43,7 @@ impl Trace {
         let mut log = self.log.clone();
         // Operation names, URIs and answers can carry outside text: escaped.
         let text = text.to_string();
-        let _ = writeln!(log, "{}", crate::render::escape::escape(&text));
+        let _ = writeln!(log, "{}", crate::text::escape::escape(&text));
     }
 }
 
@@ -77,7 +77,7 @@ impl Intercept for Trace {
             self.service,
             operation(cfg),
             request.method(),
-            crate::render::display_text(request.uri().split('?').next().unwrap_or_default())
+            crate::text::display_text(request.uri().split('?').next().unwrap_or_default())
         ));
         cfg.interceptor_state()
             .store_put(AttemptStarted(Instant::now()));

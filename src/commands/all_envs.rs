@@ -10,10 +10,11 @@ use crate::aws::Aws;
 use crate::aws::dynamodb;
 use crate::aws::emr::{self, ClusterDetail, TAG_CORRELATION_ID};
 use crate::error::{Error, Result};
+use crate::render::Ui;
 use crate::render::all_envs::{EnvLine, show};
-use crate::render::{SharedWriter, Ui};
 use crate::row::{RowStatus, RowView};
 use crate::settings::{EnvSettings, Settings};
+use crate::text::SharedWriter;
 
 /// The counts of one environment's overview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

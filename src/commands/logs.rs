@@ -12,10 +12,11 @@ use crate::cli::LogsArgs;
 use crate::error::{Error, Result};
 use crate::logs::tail::{self, Ring};
 use crate::logs::{self as steplogs, ObjectAt};
+use crate::render::Ui;
 use crate::render::logs::{self as show, LogsReport, Printer, StepReport};
-use crate::render::{Ui, display_text};
 use crate::row::RowView;
 use crate::settings::Settings;
+use crate::text::display_text;
 
 pub async fn run(
     settings: &Settings,

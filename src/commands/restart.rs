@@ -18,10 +18,11 @@ use crate::launch::inputs::{self, LaunchArgs};
 use crate::launch::prepare::{StateRowSource, prepare};
 use crate::launch::report::{LaunchReport, RestartInfo};
 use crate::launch::restart;
-use crate::render::{self, Ui, display_text, shell_word};
+use crate::render::{self, Ui};
 use crate::row::archive;
 use crate::row::clear as clear_row;
 use crate::settings::Settings;
+use crate::text::{display_text, shell_word};
 
 pub async fn run(
     settings: &Settings,

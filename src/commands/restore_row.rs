@@ -14,11 +14,12 @@ use crate::aws::dynamodb::{self, Written};
 use crate::cli::RestoreRowArgs;
 use crate::confirm;
 use crate::error::{Error, Result};
+use crate::render::Ui;
 use crate::render::row::{RestorePlanView, archive_table, restore_plan};
-use crate::render::{Ui, shell_word};
 use crate::row::archive::{self, Archive, Entry, Outcome, Record};
 use crate::row::restore::{self, Selector, Target};
 use crate::settings::Settings;
+use crate::text::shell_word;
 
 /// One entry in the JSON document of `cyi restore-row --list --output json`.
 #[derive(Debug, Serialize)]

@@ -8,10 +8,11 @@ use crate::aws::Aws;
 use crate::aws::dynamodb;
 use crate::cli::RowsArgs;
 use crate::error::Result;
+use crate::render::Ui;
 use crate::render::row::rows_table;
-use crate::render::{Ui, count};
 use crate::row::{RowStatus, RowView, newest_first};
 use crate::settings::Settings;
+use crate::text::count;
 
 /// The JSON document of `cyi rows --output json`.
 #[derive(Debug, Serialize)]

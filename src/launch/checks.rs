@@ -10,8 +10,8 @@ use crate::aws::dynamodb::{self, Item};
 use crate::aws::emr::ClusterDetail;
 use crate::aws::s3::Listing;
 use crate::error::{Error, Result};
-use crate::render::count;
 use crate::row::RowStatus;
+use crate::text::count;
 use crate::types::Day;
 
 /// The config's cluster name must be the environment's: the other commands find the

@@ -17,7 +17,7 @@ use crate::aws::Aws;
 use crate::aws::dynamodb;
 use crate::aws::launch_lock::{self, LockPut};
 use crate::error::{Error, Result};
-use crate::render::display_text;
+use crate::text::display_text;
 
 /// Long enough for the last check and RunJobFlow with all their retries.
 pub const LOCK_TTL: Duration = Duration::from_secs(600);

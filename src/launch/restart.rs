@@ -3,8 +3,8 @@
 
 use crate::aws::dynamodb::{self, Item};
 use crate::error::{Error, Result};
-use crate::render::shell_word;
 use crate::row::RowStatus;
+use crate::text::shell_word;
 use crate::types::Day;
 
 /// What the row says about the restart.
@@ -84,7 +84,7 @@ pub fn summary(plan: &RestartDecision, fresh: bool) -> String {
             plan.export_date,
             plan.resumes_from.as_deref().map_or(
                 "(none recorded: the first)".to_owned(),
-                crate::render::display_text
+                crate::text::display_text
             )
         )
     }

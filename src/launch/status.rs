@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::aws::emr::{ClusterDetail, Step, TAG_CORRELATION_ID};
-use crate::render::{display_text, shell_word};
 use crate::row::{RowStatus, RowView, newest_first};
+use crate::text::{display_text, shell_word};
 
 /// What the operator should do next, with the commands to type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

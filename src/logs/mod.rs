@@ -8,7 +8,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use crate::aws::emr::{ClusterRecord, Step};
-use crate::render::shell_word;
+use crate::text::shell_word;
 
 /// The files EMR copies for each step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]

@@ -5,7 +5,6 @@
 
 pub mod all_envs;
 pub mod clusters;
-pub mod escape;
 pub mod history;
 pub mod launch;
 pub mod logs;
@@ -14,7 +13,6 @@ pub mod status;
 pub mod stop;
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use comfy_table::{ContentArrangement, Table, presets};
@@ -23,6 +21,7 @@ use serde::Serialize;
 use crate::aws::credentials::AssumedRole;
 use crate::cli::OutputFormat;
 use crate::error::{Error, Result};
+pub use crate::text::{SharedWriter, count, display_text, escape, shell_word};
 
 /// Where a command writes, and how.
 pub struct Ui<'a> {
@@ -107,38 +106,6 @@ impl<W: Write> Write for Watched<W> {
     }
 }
 
-/// The process's stderr, shared between the messages of a command and the
-/// `--verbose` trace that the AWS SDK calls from inside its clients, so that both go
-/// through one writer (and, in tests, into one buffer).
-#[derive(Clone)]
-pub struct SharedWriter(Arc<Mutex<dyn Write + Send>>);
-
-impl SharedWriter {
-    pub fn new(inner: impl Write + Send + 'static) -> SharedWriter {
-        SharedWriter(Arc::new(Mutex::new(inner)))
-    }
-
-    pub fn stderr() -> SharedWriter {
-        SharedWriter::new(std::io::stderr())
-    }
-}
-
-impl Write for SharedWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match self.0.lock() {
-            Ok(mut inner) => inner.write(buf),
-            Err(poisoned) => poisoned.into_inner().write(buf),
-        }
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match self.0.lock() {
-            Ok(mut inner) => inner.flush(),
-            Err(poisoned) => poisoned.into_inner().flush(),
-        }
-    }
-}
-
 fn write_error(err: std::io::Error) -> Error {
     Error::io("cannot write the output", err)
 }
@@ -180,12 +147,6 @@ pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// `1 cluster`, `2 clusters`: the one way a count is written, never `cluster(s)`.
-pub fn count<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
-    let word = if n == N::from(1) { one } else { many };
-    format!("{n} {word}")
-}
-
 /// Whose account a plan acts in: `account 123456789012`, followed by the role when one
 /// was assumed (`account 123456789012 as ops via cyi-prod`).
 pub fn account(account: &str, role: Option<&AssumedRole>) -> String {
@@ -198,26 +159,6 @@ pub fn account(account: &str, role: Option<&AssumedRole>) -> String {
 /// A timestamp as operators read it: UTC, to the second.
 pub fn time(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
-}
-
-/// A string shown as it is, unless it holds control characters (a newline in a
-/// correlation id), which are shown escaped so one value cannot look like two; a
-/// bidirectional override is shown escaped too (see [`escape::escape`]).
-pub fn display_text(s: &str) -> String {
-    if s.chars().any(char::is_control) {
-        escape::escape(&format!("{s:?}")).into_owned()
-    } else {
-        escape::escape(s).into_owned()
-    }
-}
-
-/// A value quoted for a POSIX shell (by `shlex`), so a suggested command can be pasted
-/// as is. A value no shell word can hold (a NUL byte) is shown escaped instead.
-pub fn shell_word(s: &str) -> String {
-    match shlex::try_quote(s) {
-        Ok(quoted) => quoted.into_owned(),
-        Err(_) => format!("{s:?}"),
-    }
 }
 
 #[cfg(test)]
@@ -236,13 +177,6 @@ mod tests {
             account("123456789012", Some(&role)),
             "account 123456789012 as ops via cyi-prod"
         );
-    }
-
-    #[test]
-    fn counts_say_one_or_many() {
-        assert_eq!(count(1_usize, "cluster", "clusters"), "1 cluster");
-        assert_eq!(count(0_usize, "cluster", "clusters"), "0 clusters");
-        assert_eq!(count(2_u64, "object", "objects"), "2 objects");
     }
 
     #[test]
@@ -286,31 +220,6 @@ mod tests {
     }
 
     #[test]
-    fn suggested_commands_quote_for_the_shell() {
-        assert_eq!(shell_word("run-1"), "run-1");
-        assert_eq!(shell_word(""), "''");
-        assert_eq!(shell_word("a b"), "'a b'");
-        // Whatever the quoting style, the shell must read back the same word.
-        for word in [
-            "it's $(x)",
-            "a\"b`c`",
-            "new\nline",
-            "*?[x]",
-            "~user",
-            "#x",
-            "é ü",
-        ] {
-            let quoted = shell_word(word);
-            assert_eq!(
-                shlex::split(&quoted),
-                Some(vec![word.to_owned()]),
-                "{quoted}"
-            );
-        }
-        assert_eq!(shell_word("a\0b"), "\"a\\0b\"");
-    }
-
-    #[test]
     fn a_closed_pipe_is_an_io_error_not_a_json_error() {
         struct Closed;
         impl Write for Closed {
@@ -323,25 +232,5 @@ mod tests {
         }
         let err = write_document(&mut Closed, &serde_json::json!({"k": 1})).unwrap_err();
         assert!(err.is_broken_pipe(), "{err:?}");
-    }
-
-    #[test]
-    fn the_shared_writer_is_one_buffer_for_every_clone() {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        struct Into(Arc<Mutex<Vec<u8>>>);
-        impl Write for Into {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let mut one = SharedWriter::new(Into(buffer.clone()));
-        let mut two = one.clone();
-        write!(one, "a").unwrap();
-        write!(two, "b").unwrap();
-        assert_eq!(buffer.lock().unwrap().as_slice(), b"ab");
     }
 }

@@ -12,11 +12,12 @@ use crate::aws::dynamodb::{self, Item, Written};
 use crate::aws::emr;
 use crate::aws::{Aws, Identity};
 use crate::error::{Error, Result};
+use crate::render::Ui;
 use crate::render::row::{ClearPlanView, clear_plan};
-use crate::render::{Ui, display_text, shell_word};
 use crate::row::RowStatus;
 use crate::row::archive::{self, Origin, Record};
 use crate::settings::Settings;
+use crate::text::{display_text, shell_word};
 
 /// What deleting the row does to the pipeline, shown before every clear.
 pub const CLEARING_MEANS: &str = "the next start with this correlation id will begin from the first step instead of resuming from CurrentStep";

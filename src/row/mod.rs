@@ -18,7 +18,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::aws::dynamodb::{self, Item};
-use crate::render::{self, display_text};
+use crate::render;
+use crate::text::display_text;
 
 /// The attributes operators look at first, in this order; the rest follow by name.
 pub const FIRST_ATTRIBUTES: [&str; 5] = ["Status", "CurrentStep", "Run_Id", "Date", "Cluster_Id"];

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::render::{display_text, shell_word};
 use crate::row::archive::{Archive, Entry, Outcome};
+use crate::text::{display_text, shell_word};
 
 /// How the operator picked the entry.
 #[derive(Debug, Clone, Copy)]

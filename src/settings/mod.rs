@@ -398,7 +398,7 @@ fn shadowed_variables(
             {
                 notes.push(format!(
                     "{name} is set but environment '{env_name}' sets {field}; using {}",
-                    crate::render::display_text(own)
+                    crate::text::display_text(own)
                 ));
             }
         }

@@ -198,7 +198,7 @@ impl fmt::Display for Problem {
             f,
             "line {}: {}",
             self.line,
-            crate::render::display_text(&self.what)
+            crate::text::display_text(&self.what)
         )
     }
 }
