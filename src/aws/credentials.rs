@@ -18,8 +18,8 @@ use aws_credential_types::provider::SharedCredentialsProvider;
 use chrono::Utc;
 
 use super::session_cache::{self, AssumeRoleArgs, Session};
+use crate::aws::AwsSettings;
 use crate::error::{Error, Result};
-use crate::settings::AwsSettings;
 use crate::text::display_text;
 /// Parsed where the settings are read, so that `settings` need not depend on `aws`.
 pub use crate::types::MfaCode;

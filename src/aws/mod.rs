@@ -40,8 +40,27 @@ use tokio::sync::OnceCell;
 
 use self::limit::{Limiter, ThrottleSignal};
 use crate::error::{Error, Result};
-use crate::settings::AwsSettings;
 use crate::text::SharedWriter;
+use crate::types::MfaCode;
+
+/// How to reach AWS. `None` means: leave it to the SDK's standard resolution.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AwsSettings {
+    pub region: Option<String>,
+    pub profile: Option<String>,
+    pub role_arn: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub verbose: bool,
+    /// `None`: the defaults in aws/mod.rs.
+    pub connect_timeout: Option<std::time::Duration>,
+    pub call_timeout: Option<std::time::Duration>,
+    /// With `role_arn`: the MFA device that role demands.
+    pub mfa_serial: Option<String>,
+    /// `--mfa-code` / `CYI_MFA_CODE`, checked to be 6 digits.
+    pub mfa_code: Option<MfaCode>,
+    /// `--no-cache` / `CYI_NO_CACHE`: no role session cache.
+    pub no_cache: bool,
+}
 
 /// Retries: the SDK's standard mode (exponential backoff with jitter, throttling and
 /// 5xx answers and dropped connections retried), with more attempts than its default

@@ -283,7 +283,7 @@ pub struct RowsArgs {
 }
 
 /// `cyi rows --status`: the values the pipeline writes to a row's `Status` (the row itself
-/// is judged by `crate::row::RowStatus`, which also knows values nobody should write).
+/// is judged by `row::RowStatus`, which also knows values nobody should write).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StatusFilter {
     #[value(name = "IN_PROGRESS")]

@@ -21,6 +21,9 @@ use crate::types::MfaCode;
 use file::EnvConfig;
 use paths::UserDirs;
 
+/// Defined beside the client it configures (so `aws` needs nothing from here);
+/// resolved here, so it is named here too.
+pub use crate::aws::AwsSettings;
 /// Kept here too: command code names it as `settings::ClusterConfigSource`.
 pub use crate::types::ClusterConfigSource;
 
@@ -32,25 +35,6 @@ pub const DEFAULT_DATA_PRODUCT: &str = "CYI";
 pub const DEFAULT_CLUSTER_NAME: &str = "cyi";
 /// The name shown when no environment is selected and the AWS defaults apply.
 pub const UNNAMED_ENV: &str = "default";
-
-/// How to reach AWS. `None` means: leave it to the SDK's standard resolution.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AwsSettings {
-    pub region: Option<String>,
-    pub profile: Option<String>,
-    pub role_arn: Option<String>,
-    pub endpoint_url: Option<String>,
-    pub verbose: bool,
-    /// `None`: the defaults in aws/mod.rs.
-    pub connect_timeout: Option<std::time::Duration>,
-    pub call_timeout: Option<std::time::Duration>,
-    /// With `role_arn`: the MFA device that role demands.
-    pub mfa_serial: Option<String>,
-    /// `--mfa-code` / `CYI_MFA_CODE`, checked to be 6 digits.
-    pub mfa_code: Option<MfaCode>,
-    /// `--no-cache` / `CYI_NO_CACHE`: no role session cache.
-    pub no_cache: bool,
-}
 
 /// Everything a command needs to know, resolved and validated.
 #[derive(Debug, Clone)]
