@@ -10,6 +10,7 @@ pub mod history;
 pub mod launch;
 pub mod local_file;
 pub mod logs;
+pub mod output;
 pub mod prompt;
 pub mod render;
 pub mod row;
@@ -26,7 +27,7 @@ use dialoguer::console::style;
 use crate::aws::Aws;
 use crate::cli::{Cli, Command, OutputFormat};
 use crate::error::{Error, Result};
-use crate::render::{Ui, Watched};
+use crate::output::{Ui, Watched};
 use crate::settings::Settings;
 use crate::text::SharedWriter;
 use crate::text::escape::{Escaped, escape};
@@ -113,7 +114,7 @@ pub fn finish_parse_error(
         let rendered = error.render().to_string();
         let first = rendered.lines().next().unwrap_or_default();
         let message = first.strip_prefix("error: ").unwrap_or(first);
-        let _ = render::write_document(out, &Error::usage(message).to_json());
+        let _ = output::write_document(out, &Error::usage(message).to_json());
     }
     if words_need_escaping(args) {
         // clap quotes the command line's words as they are (on a terminal, escape
@@ -153,7 +154,7 @@ pub fn finish<W: Write>(
     };
     let _ = out.flush();
     if format == OutputFormat::Json && !out.used() {
-        let _ = render::write_document(out, &error.to_json());
+        let _ = output::write_document(out, &error.to_json());
     }
     if let Error::Cancelled = error {
         // Ctrl-C: one plain line, and the cursor back in case anything had hidden it.

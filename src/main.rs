@@ -1,6 +1,6 @@
 use std::process::ExitCode;
 
-use cyi::render::Watched;
+use cyi::output::Watched;
 use cyi::text::SharedWriter;
 
 fn main() -> ExitCode {

@@ -8,6 +8,8 @@ pub mod escape;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use chrono::{DateTime, Utc};
+
 /// `1 cluster`, `2 clusters`: the one way a count is written, never `cluster(s)`.
 pub fn count<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
     let word = if n == N::from(1) { one } else { many };
@@ -32,6 +34,11 @@ pub fn shell_word(s: &str) -> String {
         Ok(quoted) => quoted.into_owned(),
         Err(_) => format!("{s:?}"),
     }
+}
+
+/// A timestamp as operators read it: UTC, to the second.
+pub fn time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
 /// The process's stderr, shared between the messages of a command and the
