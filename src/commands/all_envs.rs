@@ -10,7 +10,7 @@ use crate::aws::Aws;
 use crate::aws::dynamodb;
 use crate::aws::emr::{self, ClusterDetail, TAG_CORRELATION_ID};
 use crate::error::{Error, Result};
-use crate::render::Ui;
+use crate::output::Ui;
 use crate::render::all_envs::{EnvLine, show};
 use crate::row::{RowStatus, RowView};
 use crate::settings::{EnvSettings, Settings};

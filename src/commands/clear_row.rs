@@ -13,7 +13,8 @@ use crate::aws::dynamodb;
 use crate::cli::ClearRowArgs;
 use crate::confirm;
 use crate::error::{Error, Result};
-use crate::render::Ui;
+use crate::output::Ui;
+use crate::render;
 use crate::row::archive;
 use crate::row::clear::{self, ClusterFact};
 use crate::settings::Settings;
@@ -93,7 +94,7 @@ pub async fn run(
 
     // Decide and show.
     let decision = clear::decide(&item, &cluster, args.force)?;
-    clear::show_plan(
+    render::row::show_clear_plan(
         ui,
         settings,
         aws,

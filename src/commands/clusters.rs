@@ -10,7 +10,7 @@ use chrono::Utc;
 use crate::aws::Aws;
 use crate::aws::emr;
 use crate::error::Result;
-use crate::render::Ui;
+use crate::output::Ui;
 use crate::render::clusters::{self as show, ClustersScope};
 use crate::settings::Settings;
 use crate::stop::{self, NameMatch};

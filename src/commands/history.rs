@@ -10,7 +10,7 @@ use crate::aws::emr;
 use crate::cli::HistoryArgs;
 use crate::error::Result;
 use crate::history;
-use crate::render::Ui;
+use crate::output::Ui;
 use crate::render::history::{HistoryReport, show};
 use crate::settings::Settings;
 

@@ -12,7 +12,7 @@ use crate::cli::LogsArgs;
 use crate::error::{Error, Result};
 use crate::logs::tail::{self, Ring};
 use crate::logs::{self as steplogs, ObjectAt};
-use crate::render::Ui;
+use crate::output::Ui;
 use crate::render::logs::{self as show, LogsReport, Printer, StepReport};
 use crate::row::RowView;
 use crate::settings::Settings;

@@ -18,7 +18,8 @@ use crate::launch::inputs::{self, LaunchArgs};
 use crate::launch::prepare::{StateRowSource, prepare};
 use crate::launch::report::{LaunchReport, RestartInfo};
 use crate::launch::restart;
-use crate::render::{self, Ui};
+use crate::output::Ui;
+use crate::render;
 use crate::row::archive;
 use crate::row::clear as clear_row;
 use crate::settings::Settings;
@@ -101,7 +102,7 @@ pub async fn run(
     ui.say(&restart::summary(&decision, args.fresh))?;
     if let (Some(clear_plan), Some(path)) = (&clear_plan, &archive_path) {
         ui.say("\n1. Clear the row")?;
-        clear_row::show_plan(ui, settings, aws, &identity, &key, &item, clear_plan, path)?;
+        render::row::show_clear_plan(ui, settings, aws, &identity, &key, &item, clear_plan, path)?;
         ui.say("\n2. Launch")?;
     }
     render::launch::plan(ui, &report)?;

@@ -14,7 +14,7 @@ use crate::aws::dynamodb::{self, Written};
 use crate::cli::RestoreRowArgs;
 use crate::confirm;
 use crate::error::{Error, Result};
-use crate::render::Ui;
+use crate::output::Ui;
 use crate::render::row::{RestorePlanView, archive_table, restore_plan};
 use crate::row::archive::{self, Archive, Entry, Outcome, Record};
 use crate::row::restore::{self, Selector, Target};

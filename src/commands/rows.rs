@@ -8,7 +8,7 @@ use crate::aws::Aws;
 use crate::aws::dynamodb;
 use crate::cli::RowsArgs;
 use crate::error::Result;
-use crate::render::Ui;
+use crate::output::Ui;
 use crate::render::row::rows_table;
 use crate::row::{RowStatus, RowView, newest_first};
 use crate::settings::Settings;

@@ -16,7 +16,8 @@ use crate::launch::execute::execute;
 use crate::launch::inputs::{self, LaunchArgs};
 use crate::launch::prepare::{StateRowSource, prepare};
 use crate::launch::report::LaunchReport;
-use crate::render::{self, Ui};
+use crate::output::Ui;
+use crate::render;
 use crate::settings::Settings;
 
 pub async fn run(

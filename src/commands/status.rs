@@ -13,7 +13,8 @@ use crate::cli::StatusArgs;
 use crate::error::{EXIT_FAILED, Result};
 use crate::launch::status::{EnvironmentReport, RunReport, failed_step, next_step, overview};
 use crate::logs;
-use crate::render::{self, Ui};
+use crate::output::Ui;
+use crate::render;
 use crate::row::RowView;
 use crate::settings::Settings;
 

@@ -17,7 +17,7 @@ use crate::aws::emr::{self, ClusterDetail};
 use crate::cli::StopClustersArgs;
 use crate::confirm;
 use crate::error::{EXIT_FAILED, EXIT_INTERRUPTED, Error, Result};
-use crate::render::Ui;
+use crate::output::Ui;
 use crate::render::stop::{self as show, StopScope};
 use crate::settings::Settings;
 use crate::stop::{self, NameMatch, Selector, StopProgress};

@@ -10,7 +10,8 @@ use super::run;
 use super::wait::{self, Followed};
 use crate::aws::Aws;
 use crate::error::{EXIT_FAILED, EXIT_INTERRUPTED, Error, Result};
-use crate::render::{self, Ui};
+use crate::output::Ui;
+use crate::render;
 use crate::settings::Settings;
 
 /// Launches, says so, and with `wait` follows the cluster. A launch failure is

@@ -7,12 +7,27 @@ use comfy_table::Table;
 
 use crate::aws::credentials::AssumedRole;
 use crate::aws::dynamodb::{self, Item};
+use crate::aws::{Aws, Identity};
 use crate::error::Result;
 use crate::render::{self, Ui, display_text};
 use crate::row::archive::{Entry, Outcome};
-use crate::row::clear::CLEARING_MEANS;
+use crate::row::clear::{CLEARING_MEANS, ClearDecision};
 use crate::row::restore::Target;
-use crate::row::{RowView, item_table};
+use crate::row::{RowView, display_value, ordered};
+use crate::settings::Settings;
+
+/// Every attribute of an item: the ones operators look for first, then by name.
+pub fn item_table(item: &Item) -> Table {
+    let mut table = render::table(["ATTRIBUTE", "TYPE", "VALUE"]);
+    for (name, value) in ordered(item) {
+        table.add_row([
+            display_text(name),
+            dynamodb::type_tag(value).to_owned(),
+            display_value(name, value),
+        ]);
+    }
+    table
+}
 
 /// Everything the clear plan shows.
 #[derive(Debug)]
@@ -29,6 +44,37 @@ pub struct ClearPlanView<'a> {
     pub notes: &'a [String],
     pub forced: Option<&'a str>,
     pub archive: &'a Path,
+}
+
+/// The clear plan of `decision` for the row at `key`, in the run's environment, region
+/// and account (shared by `clear-row` and `restart --fresh`).
+#[allow(clippy::too_many_arguments)]
+pub fn show_clear_plan(
+    ui: &mut Ui<'_>,
+    settings: &Settings,
+    aws: &Aws,
+    identity: &Identity,
+    key: &Item,
+    item: &Item,
+    decision: &ClearDecision,
+    archive_path: &Path,
+) -> Result<()> {
+    clear_plan(
+        ui,
+        &ClearPlanView {
+            correlation_id: dynamodb::string(key, dynamodb::HASH_KEY).unwrap_or_default(),
+            data_product: dynamodb::string(key, dynamodb::RANGE_KEY).unwrap_or_default(),
+            table: &settings.table,
+            environment: &settings.env_name,
+            region: aws.region(),
+            account: &identity.account,
+            assumed_role: aws.assumed_role.as_ref(),
+            item,
+            notes: &decision.notes,
+            forced: decision.forced.as_deref(),
+            archive: archive_path,
+        },
+    )
 }
 
 /// The row, the decision's notes, what clearing means and where the copy goes.

@@ -6,7 +6,7 @@ use super::{Ui, age, count, display_text, table, time};
 use crate::aws::dynamodb::Item;
 use crate::error::Result;
 use crate::launch::status::{EnvironmentReport, RunReport};
-use crate::row::item_table;
+use crate::render::row::item_table;
 
 /// One run: its row, its cluster and steps, the failed step and what to do next.
 pub fn run(ui: &mut Ui<'_>, report: &RunReport<'_>, item: Option<&Item>) -> Result<()> {

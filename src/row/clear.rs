@@ -12,8 +12,7 @@ use crate::aws::dynamodb::{self, Item, Written};
 use crate::aws::emr;
 use crate::aws::{Aws, Identity};
 use crate::error::{Error, Result};
-use crate::render::Ui;
-use crate::render::row::{ClearPlanView, clear_plan};
+use crate::output::Ui;
 use crate::row::RowStatus;
 use crate::row::archive::{self, Origin, Record};
 use crate::settings::Settings;
@@ -136,36 +135,6 @@ pub async fn cluster_fact(aws: &Aws, item: &Item) -> Result<ClusterFact> {
             },
         },
     })
-}
-
-/// The row, the decision's notes, what clearing means and where the copy goes.
-#[allow(clippy::too_many_arguments)]
-pub fn show_plan(
-    ui: &mut Ui<'_>,
-    settings: &Settings,
-    aws: &Aws,
-    identity: &Identity,
-    key: &Item,
-    item: &Item,
-    decision: &ClearDecision,
-    archive_path: &Path,
-) -> Result<()> {
-    clear_plan(
-        ui,
-        &ClearPlanView {
-            correlation_id: dynamodb::string(key, dynamodb::HASH_KEY).unwrap_or_default(),
-            data_product: dynamodb::string(key, dynamodb::RANGE_KEY).unwrap_or_default(),
-            table: &settings.table,
-            environment: &settings.env_name,
-            region: aws.region(),
-            account: &identity.account,
-            assumed_role: aws.assumed_role.as_ref(),
-            item,
-            notes: &decision.notes,
-            forced: decision.forced.as_deref(),
-            archive: archive_path,
-        },
-    )
 }
 
 /// Archives the row, then deletes it only if it is still exactly as shown. Returns the

@@ -13,13 +13,11 @@ use std::cmp::Ordering;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
-use comfy_table::Table;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::aws::dynamodb::{self, Item};
-use crate::render;
-use crate::text::display_text;
+use crate::text::{display_text, time};
 
 /// The attributes operators look at first, in this order; the rest follow by name.
 pub const FIRST_ATTRIBUTES: [&str; 5] = ["Status", "CurrentStep", "Run_Id", "Date", "Cluster_Id"];
@@ -106,19 +104,6 @@ pub fn newest_first(a: &RowView, b: &RowView) -> Ordering {
         .then_with(|| a.correlation_id.cmp(&b.correlation_id))
 }
 
-/// Every attribute of an item: the ones operators look for first, then by name.
-pub fn item_table(item: &Item) -> Table {
-    let mut table = render::table(["ATTRIBUTE", "TYPE", "VALUE"]);
-    for (name, value) in ordered(item) {
-        table.add_row([
-            display_text(name),
-            dynamodb::type_tag(value).to_owned(),
-            display_value(name, value),
-        ]);
-    }
-    table
-}
-
 pub fn ordered(item: &Item) -> Vec<(&String, &AttributeValue)> {
     let rank = |name: &str| {
         FIRST_ATTRIBUTES
@@ -136,7 +121,7 @@ pub fn display_value(name: &str, value: &AttributeValue) -> String {
     match value {
         AttributeValue::S(s) => display_text(s),
         AttributeValue::N(n) if name == "TimeToExist" => match epoch_millis(n) {
-            Some(at) => format!("{n} ({})", render::time(at)),
+            Some(at) => format!("{n} ({})", time(at)),
             None => n.clone(),
         },
         AttributeValue::N(n) => n.clone(),
