@@ -131,13 +131,32 @@ pub async fn run(
     let wait = args.wait.then(|| Duration::from_secs(args.timeout));
 
     let Some(path) = archive_path else {
-        return execute(settings, aws, ui, &prepared, &mut report, wait).await;
+        return execute(
+            settings,
+            aws,
+            ui,
+            &prepared,
+            &mut report,
+            wait,
+            &render::launch::Shown,
+        )
+        .await;
     };
     let entry = clear_row::execute(ui, settings, aws, &identity, &path, &key, &item).await?;
     if let Some(info) = report.restart.as_mut() {
         info.archive_entry = Some(entry.clone());
     }
-    match execute(settings, aws, ui, &prepared, &mut report, wait).await {
+    match execute(
+        settings,
+        aws,
+        ui,
+        &prepared,
+        &mut report,
+        wait,
+        &render::launch::Shown,
+    )
+    .await
+    {
         Ok(code) => Ok(code),
         Err(err) => {
             let restore = if args.archive.is_none() {

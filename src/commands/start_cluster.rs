@@ -56,5 +56,14 @@ pub async fn run(
         ),
     )?;
     let wait = args.wait.then(|| Duration::from_secs(args.timeout));
-    execute(settings, aws, ui, &prepared, &mut report, wait).await
+    execute(
+        settings,
+        aws,
+        ui,
+        &prepared,
+        &mut report,
+        wait,
+        &render::launch::Shown,
+    )
+    .await
 }

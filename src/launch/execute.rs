@@ -9,10 +9,24 @@ use super::report::LaunchReport;
 use super::run;
 use super::wait::{self, Followed};
 use crate::aws::Aws;
+use crate::aws::emr::ClusterDetail;
 use crate::error::{EXIT_FAILED, EXIT_INTERRUPTED, Error, Result};
 use crate::output::Ui;
-use crate::render;
 use crate::settings::Settings;
+
+/// How the launch is shown as it goes (`render::launch::Shown` for operators), so that
+/// this orchestration does not depend on `render`.
+pub trait LaunchView {
+    fn launched(&self, ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()>;
+    fn wait_interrupted(&self, ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()>;
+    fn wait_progress(&self, cluster_id: &str) -> Box<dyn WaitView>;
+}
+
+/// The progress of `--wait`.
+pub trait WaitView {
+    fn seen(&mut self, ui: &mut Ui<'_>, cluster: &ClusterDetail) -> Result<()>;
+    fn finish(self: Box<Self>, ui: &mut Ui<'_>) -> Result<()>;
+}
 
 /// Launches, says so, and with `wait` follows the cluster. A launch failure is
 /// returned before any document is written.
@@ -23,6 +37,7 @@ pub async fn execute(
     prepared: &PreparedLaunch,
     report: &mut LaunchReport<'_>,
     wait: Option<Duration>,
+    view: &dyn LaunchView,
 ) -> Result<ExitCode> {
     let done = run::launch(aws, settings, prepared).await?;
     if let Some(err) = &done.lock_left {
@@ -31,13 +46,13 @@ pub async fn execute(
     let cluster_id = done.cluster.cluster_id;
     report.cluster_id = Some(cluster_id.clone());
     report.cluster_arn = done.cluster.cluster_arn;
-    render::launch::launched(ui, report)?;
+    view.launched(ui, report)?;
     let Some(timeout) = wait else {
         ui.document(&*report)?;
         return Ok(ExitCode::SUCCESS);
     };
 
-    let mut progress = render::launch::WaitProgress::start(&cluster_id);
+    let mut progress = view.wait_progress(&cluster_id);
     let followed = wait::follow(aws, &cluster_id, timeout, |cluster| {
         progress.seen(ui, cluster)
     })
@@ -52,7 +67,7 @@ pub async fn execute(
             report.state = last.map(|c| c.state);
             report.interrupted = true;
             ui.document(&*report)?;
-            render::launch::wait_interrupted(ui, report)?;
+            view.wait_interrupted(ui, report)?;
             return Ok(ExitCode::from(EXIT_INTERRUPTED));
         }
         Followed::Failed(cluster) => {

@@ -10,6 +10,7 @@ use super::{Ui, count, display_text, shell_word, table};
 use crate::aws::emr::ClusterDetail;
 use crate::error::Result;
 use crate::launch::checks::Outcome;
+use crate::launch::execute::{LaunchView, WaitView};
 use crate::launch::model::RunJobFlow;
 use crate::launch::report::LaunchReport;
 
@@ -294,6 +295,33 @@ impl WaitProgress {
             }
         }
         Ok(())
+    }
+}
+
+/// The launch as `launch::execute` shows it to operators.
+pub struct Shown;
+
+impl LaunchView for Shown {
+    fn launched(&self, ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
+        launched(ui, report)
+    }
+
+    fn wait_interrupted(&self, ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
+        wait_interrupted(ui, report)
+    }
+
+    fn wait_progress(&self, cluster_id: &str) -> Box<dyn WaitView> {
+        Box::new(WaitProgress::start(cluster_id))
+    }
+}
+
+impl WaitView for WaitProgress {
+    fn seen(&mut self, ui: &mut Ui<'_>, cluster: &ClusterDetail) -> Result<()> {
+        WaitProgress::seen(self, ui, cluster)
+    }
+
+    fn finish(self: Box<Self>, ui: &mut Ui<'_>) -> Result<()> {
+        WaitProgress::finish(*self, ui)
     }
 }
 
