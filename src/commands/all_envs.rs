@@ -8,8 +8,9 @@ use futures_util::future::join_all;
 
 use crate::aws::Aws;
 use crate::aws::dynamodb;
-use crate::aws::emr::{self, ClusterDetail, TAG_CORRELATION_ID};
+use crate::aws::emr::{self, ClusterDetail};
 use crate::error::{Error, Result};
+use crate::launch::status::overview;
 use crate::output::Ui;
 use crate::render::all_envs::{EnvLine, show};
 use crate::row::{RowStatus, RowView};
@@ -27,26 +28,20 @@ pub struct Counts {
 }
 
 /// Pure: the counts from the active clusters of the product and its rows.
+/// The stale rule is `status`'s own (`launch::status::overview`).
 pub fn counts(active: &[ClusterDetail], rows: &[RowView]) -> Counts {
-    let status = |r: &&RowView, s: RowStatus| r.row_status() == Some(s);
-    let in_progress: Vec<&RowView> = rows
-        .iter()
-        .filter(|r| status(r, RowStatus::InProgress))
-        .collect();
-    let stale = in_progress
-        .iter()
-        .filter(|r| {
-            !active.iter().any(|c| {
-                Some(c.id.as_str()) == r.cluster_id.as_deref()
-                    || c.tag(TAG_CORRELATION_ID) == Some(r.correlation_id.as_str())
-            })
-        })
-        .count();
+    let (_, unfinished) = overview(active, rows);
+    let status = |s: RowStatus| {
+        unfinished
+            .iter()
+            .filter(|line| line.row.row_status().as_ref() == Some(&s))
+            .count()
+    };
     Counts {
         active_clusters: active.len(),
-        in_progress: in_progress.len(),
-        failed: rows.iter().filter(|r| status(r, RowStatus::Failed)).count(),
-        stale,
+        in_progress: status(RowStatus::InProgress),
+        failed: status(RowStatus::Failed),
+        stale: unfinished.iter().filter(|line| line.stale).count(),
     }
 }
 
@@ -117,20 +112,11 @@ async fn gather(settings: &Settings, log: &SharedWriter) -> Result<(String, Stri
         .account
         .clone();
     let filter = dynamodb::rows_filter(&settings.data_product, None);
-    let (active, items) = tokio::join!(
-        emr::list_active(&aws),
+    let (clusters, items) = tokio::join!(
+        emr::active_named(&aws, &settings.cluster_name),
         dynamodb::scan_all(&aws, &settings.table, &filter)
     );
-    let ids: Vec<String> = emr::named(&active?, &settings.cluster_name)
-        .iter()
-        .map(|c| c.id.clone())
-        .collect();
-    let clusters: Vec<ClusterDetail> = emr::describe_many(&aws, &ids)
-        .await?
-        .into_iter()
-        .flatten()
-        .filter(ClusterDetail::is_active)
-        .collect();
+    let clusters = clusters?;
     let rows: Vec<RowView> = items?.iter().map(RowView::of).collect();
     Ok((account, aws.region().to_owned(), counts(&clusters, &rows)))
 }

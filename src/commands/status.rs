@@ -8,7 +8,7 @@ use chrono::Utc;
 
 use crate::aws::Aws;
 use crate::aws::dynamodb::{self, Item};
-use crate::aws::emr::{self, ClusterDetail};
+use crate::aws::emr;
 use crate::cli::StatusArgs;
 use crate::error::{EXIT_FAILED, Result};
 use crate::launch::status::{EnvironmentReport, RunReport, failed_step, next_step, overview};
@@ -93,20 +93,11 @@ async fn one_run(
 
 async fn environment(settings: &Settings, aws: &Aws, ui: &mut Ui<'_>) -> Result<ExitCode> {
     let filter = dynamodb::rows_filter(&settings.data_product, None);
-    let (active, items) = tokio::join!(
-        emr::list_active(aws),
+    let (clusters, items) = tokio::join!(
+        emr::active_named(aws, &settings.cluster_name),
         dynamodb::scan_all(aws, &settings.table, &filter)
     );
-    let ids: Vec<String> = emr::named(&active?, &settings.cluster_name)
-        .iter()
-        .map(|c| c.id.clone())
-        .collect();
-    let clusters: Vec<ClusterDetail> = emr::describe_many(aws, &ids)
-        .await?
-        .into_iter()
-        .flatten()
-        .filter(ClusterDetail::is_active)
-        .collect();
+    let clusters = clusters?;
     let rows: Vec<RowView> = items?.iter().map(RowView::of).collect();
     let (clusters, rows) = overview(&clusters, &rows);
     let report = EnvironmentReport {

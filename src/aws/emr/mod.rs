@@ -466,11 +466,21 @@ pub async fn tagged_clusters(
     cluster_name: &str,
     correlation_id: &str,
 ) -> Result<Vec<ClusterDetail>> {
+    Ok(active_named(aws, cluster_name)
+        .await?
+        .into_iter()
+        .filter(|c| c.tag(TAG_CORRELATION_ID) == Some(correlation_id))
+        .collect())
+}
+
+/// The active clusters named exactly `cluster_name`, described (tags, protection), each
+/// page's clusters described while the next page is listed.
+pub async fn active_named(aws: &Aws, cluster_name: &str) -> Result<Vec<ClusterDetail>> {
     Ok(describe_listed(aws, |c| c.name == cluster_name)
         .await?
         .into_iter()
         .flatten()
-        .filter(|c| c.is_active() && c.tag(TAG_CORRELATION_ID) == Some(correlation_id))
+        .filter(ClusterDetail::is_active)
         .collect())
 }
 
