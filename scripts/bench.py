@@ -17,6 +17,7 @@ and moto + boto3; scripts/bench installs what is missing.
 """
 
 import argparse
+import bisect
 import collections
 import datetime
 import json
@@ -124,7 +125,7 @@ def measure(moto, runs, seed, argv, env, cwd=None, verify=None, network=None):
     `verify` checks the end state through the API after every run. `network`
     (latency_ms, throttle_every) applies to the timed run only, not to seeding or
     checking."""
-    times, peaks, calls = [], [], []
+    times, peaks, calls, chains = [], [], [], []
     for _ in range(runs):
         moto.reset()
         seed()
@@ -136,13 +137,49 @@ def measure(moto, runs, seed, argv, env, cwd=None, verify=None, network=None):
         finally:
             if network:
                 moto.network()
-        calls.append(collections.Counter(c["operation"] for c in moto.calls()))
+        recorded = moto.calls()
+        calls.append(collections.Counter(c["operation"] for c in recorded))
+        if network and recorded:
+            chains.append(critical_chain(recorded, network[0] / 1000))
         if verify is not None:
             verify()
         times.append(elapsed)
         peaks.append(peak)
-    return {"median_s": statistics.median(times), "peak_kib": max(peaks),
-            "calls": sum(calls[-1].values()), "by_operation": dict(sorted(calls[-1].items())), "runs": runs}
+    result = {"median_s": statistics.median(times), "peak_kib": max(peaks),
+              "calls": sum(calls[-1].values()), "by_operation": dict(sorted(calls[-1].items())), "runs": runs}
+    if chains:
+        # Per run: the wall time less the stand-in's own time on that run's chain.
+        result["chain_calls"] = statistics.median(c["calls"] for c in chains)
+        result["server_s"] = statistics.median(c["server_s"] for c in chains)
+        result["net_s"] = statistics.median(t - c["server_s"] for t, c in zip(times, chains))
+    return result
+
+
+def critical_chain(calls, latency_s):
+    """The chain of calls the run waited on, one after another, from the harness's records.
+
+    Of all the chains of calls each sent after the previous one was answered, the one
+    that spent the longest in the harness (weighted interval scheduling over
+    [arrived, sent]). `calls`: how many calls it holds, the round trips the run
+    could not overlap. `server_s`: the stand-in's own time on it, each call's time in the
+    harness less the latency injected into it: moto's CPU and its queueing behind other
+    calls on its one Python process. Real AWS spends its own time too, but the 30–150 ms
+    a call that the latency stands for already includes it, so the benchmark reports the
+    critical path with and without the stand-in's time. Whatever the run did between
+    calls (start-up, its own CPU, a late send) is outside every call, so it stays in.
+    """
+    answered = sorted((c for c in calls if "sent" in c), key=lambda c: c["sent"])
+    ends = [c["sent"] for c in answered]
+    # best[i]: (time in the harness, calls, stand-in time) of the heaviest chain among the first i calls.
+    best = [(0.0, 0, 0.0)]
+    for c in answered:
+        before = bisect.bisect_right(ends, c["arrived"])
+        took = c["sent"] - c["arrived"]
+        weight, count, server = best[before]
+        take = (weight + took, count + 1, server + max(0.0, took - latency_s))
+        best.append(max(best[-1], take))
+    _, count, server = best[-1]
+    return {"calls": count, "server_s": server}
 
 
 def active_cyi(moto):
@@ -348,18 +385,34 @@ def render_latency(lat):
     def trips(m):
         return f"{m['median_s'] / latency:.1f}"
 
+    def net_trips(m):
+        return f"{m['net_s'] / latency:.1f}"
+
     lines = ["", f"## At {lat['latency_ms']:.0f} ms a call (AWS-like round trips)", "",
              f"The same server with {lat['latency_ms']:.0f} ms added by the recording layer to every call of both "
-             "sides (half before the call reaches moto, half after its answer). Critical path: wall time ÷ "
-             "latency, in round trips (process start-up and moto's own time included). The old stop loop "
-             "at 1000 clusters is run once.", "",
-             "| scenario | cyi | cyi calls | cyi critical path | old | old calls | old critical path | ratio |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "sides (half before the call reaches moto, half after its answer). The old stop loop at 1000 "
+             "clusters is run once.", "",
+             "- **wall ÷ latency**: the wall time in round trips, as measured: process start-up, the client's "
+             "own time, and moto's own time on every call it waited for.",
+             "- **chain**: the calls the run waited on one after another, read from the harness's records "
+             "(each call sent after the answer that came last before it).",
+             "- **stand-in time**: moto's own time on that chain (each call's time in the harness less the "
+             "injected latency): its CPU and the queueing behind other calls on its one Python process. A "
+             "ListClusters page over 1000 clusters costs moto 10–20 ms, and ten DescribeClusters at once "
+             "queue for each other.",
+             "- **critical path**: (wall − stand-in time) ÷ latency, in round trips. The 30–150 ms that a "
+             "real AWS call costs already holds the service's own time, so this is the figure the targets "
+             "below are held to. Everything of cyi's stays in it: start-up, its own CPU, any gap between "
+             "an answer and the next call.", "",
+             "| scenario | cyi | cyi calls | chain | stand-in time | wall ÷ latency | critical path "
+             "| old | old calls | old wall ÷ latency | ratio |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for row in lat["rows"]:
         a, b = row["cyi"], row.get("old")
         old_cells = (f"{ms(b['median_s'])}{' (' + row['old_label'] + ')' if row['old_label'] else ''} | "
                      f"{b['calls']} | {trips(b)} | {b['median_s'] / a['median_s']:.1f}×") if b else "— | | | "
-        lines.append(f"| {row['label']} | {ms(a['median_s'])} | {a['calls']} | {trips(a)} | {old_cells} |")
+        lines.append(f"| {row['label']} | {ms(a['median_s'])} | {a['calls']} | {a['chain_calls']:.0f} | "
+                     f"{ms(a['server_s'])} | {trips(a)} | {net_trips(a)} | {old_cells} |")
     lines += ["", "| scenario | cyi calls, by operation |", "| --- | --- |"]
     for row in lat["rows"]:
         detail = ", ".join(f"{n} {op}" for op, n in row["cyi"]["by_operation"].items())
@@ -420,13 +473,18 @@ def render(r, runs, cyi):
         latency = lat["latency_ms"] / 1000
         for row, active in zip(lat["rows"][:2], (200, 1000)):
             bound = -(-active // 50) + 3
-            got = row["cyi"]["median_s"] / latency
+            m = row["cyi"]
+            got = m["net_s"] / latency
             lines.append(f"- at {lat['latency_ms']:.0f} ms a call, stop-clusters {active}/{active // 5} within "
-                         f"ceil({active}/50) + 3 = {bound} round trips: {got:.1f} ({'met' if got <= bound else 'NOT met'})")
+                         f"ceil({active}/50) + 3 = {bound} round trips of critical path: {got:.1f} "
+                         f"({'met' if got <= bound else 'NOT met'}); a chain of {m['chain_calls']:.0f} calls; "
+                         f"wall ÷ latency {m['median_s'] / latency:.1f}, of which moto's own time "
+                         f"{m['server_s'] / latency:.1f}")
         start = next(row for row in lat["rows"] if row["label"].startswith("start-cluster"))
-        got = start["cyi"]["median_s"] / latency
+        got = start["cyi"]["net_s"] / latency
         lines.append(f"- at {lat['latency_ms']:.0f} ms a call, start-cluster --dry-run (a local config folder) within "
-                     f"3 round trips: {got:.1f} ({'met' if got <= 3 else 'NOT met'}); its reads are two deep "
+                     f"3 round trips of critical path: {got:.1f} ({'met' if got <= 3 else 'NOT met'}; wall ÷ "
+                     f"latency {start['cyi']['median_s'] / latency:.1f}); its reads are two deep "
                      "(tests/it/lifecycle.rs), one more with the config in S3")
     lines += [
               f"- `cyi --version` under 10 ms median: {ms(r['version']['cyi']['median_s'])} "
@@ -441,7 +499,7 @@ def render(r, runs, cyi):
               "pipelined: the ListClusters pages follow one another (each needs the previous marker), each page's "
               "DescribeClusters start as soon as it arrives, the one GetCallerIdentity (the account check, named "
               "in the plan) runs alongside the first page, and the TerminateJobFlows batches are sent together. "
-              "At most 16 EMR calls are in flight, halved each time EMR throttles and grown back by one per "
+              "At most 32 EMR calls are in flight, halved each time EMR throttles and grown back by one per "
               "answer (src/aws/limit.rs).",
               "- start-cluster lists the active clusters twice: once for the plan's check, and once more under "
               "the launch lock, just before RunJobFlow, so two operators cannot both launch the same run.",

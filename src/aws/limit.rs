@@ -18,8 +18,10 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio::sync::Notify;
 
 /// The most calls to one service in flight at once: enough to hide a 50–150 ms round
-/// trip behind one another, few enough to stay under the services' rate limits.
-pub const MAX_IN_FLIGHT: usize = 16;
+/// trip behind one another and to send the 20 TerminateJobFlows batches of a 200-cluster
+/// stop in one round trip, few enough to stay under the services' rate limits (and
+/// halved at the first throttle).
+pub const MAX_IN_FLIGHT: usize = 32;
 
 /// The pure part: the current limit and the calls in flight.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -18,9 +18,10 @@ reached by cyi itself:
                                {"today": "YYYY-MM-DD"}; answers what was seeded. The
                                seeding calls are not kept in the recorded calls.
 
-Each recorded call also carries `arrived` and `completed`: seconds (monotonic, since the
-harness started) at which the request reached the harness and at which its whole answer
-was ready to go back, after any injected latency; `status` is the HTTP status answered.
+Each recorded call also carries `arrived`, `completed` and `sent`: seconds (monotonic,
+since the harness started) at which its request line reached the server, at which its whole
+answer was ready to go back (after any injected latency), and at which the server had
+written that answer; `status` is the HTTP status answered.
 
 Command line: `moto_harness.py [--port N] [--until-killed] [--latency 50ms] [--throttle-every N]`;
 latency and throttling set the network from the start (see Network), for a benchmark
@@ -148,9 +149,10 @@ class Harness:
         path = environ.get("PATH_INFO", "")
         if path.startswith("/_harness/"):
             return self.control(path, environ, start_response)
+        arrived = environ.get("harness.received", clock())
         body = read_body(environ)
         call = describe(environ, body)
-        call["arrived"] = clock()
+        call["arrived"] = arrived
         with self.lock:
             call["seq"] = len(self.calls)
             self.calls.append(call)
@@ -184,7 +186,7 @@ class Harness:
         data = b"".join(result)
         time.sleep(delay / 2)
         call["completed"] = clock()
-        return [data]
+        return Answer(data, call)
 
     def fault(self, rule, environ, start_response):
         if rule.kind == "lose":
@@ -295,9 +297,58 @@ def respond_xml(start_response, status, xml):
     return [data]
 
 
+class Dispatcher(DomainDispatcherApplication):
+    """moto's dispatcher, with the host-to-service lookup remembered.
+
+    moto resolves the service of every request under one global lock, and that lookup
+    lists moto's package folder (some 200 `stat` calls) and tries every service's URL
+    patterns, each time: it made a busy harness answer one request at a time, so a
+    client's concurrency showed up as queueing in the stand-in, not as AWS would answer.
+    The answer for a host never changes while the server runs, so it is kept.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.backends_by_host = {}
+
+    def get_backend_for_host(self, host):
+        try:
+            return self.backends_by_host[host]
+        except KeyError:
+            backend = super().get_backend_for_host(host)
+            self.backends_by_host[host] = backend
+            return backend
+
+
+class Answer:
+    """The body of an answer; the server closes it once every byte is written, which is
+    when the call's `sent` is stamped."""
+
+    def __init__(self, data, call):
+        self.data = data
+        self.call = call
+
+    def __iter__(self):
+        return iter([self.data])
+
+    def close(self):
+        self.call["sent"] = clock()
+
+
 class QuietHandler(WSGIRequestHandler):
     def log_request(self, *args, **kwargs):
         pass
+
+    def parse_request(self):
+        # The request line has just been read: the call has reached the server, before
+        # werkzeug's own parsing, which is the stand-in's time, not the client's.
+        self.received = clock()
+        return super().parse_request()
+
+    def make_environ(self):
+        environ = super().make_environ()
+        environ["harness.received"] = self.received
+        return environ
 
 
 def main():
@@ -307,7 +358,7 @@ def main():
     parser.add_argument("--latency", default="0ms", help="added to every AWS call, e.g. 50ms or 0.05s")
     parser.add_argument("--throttle-every", type=int, default=0, help="throttle 1 call in N (0: never)")
     args = parser.parse_args()
-    app = Harness(DomainDispatcherApplication(create_backend_app))
+    app = Harness(Dispatcher(create_backend_app))
     app.network.set({"latency_ms": milliseconds(args.latency), "throttle_every": args.throttle_every})
     try:
         server = make_server("127.0.0.1", args.port, app, threaded=True, request_handler=QuietHandler)
