@@ -395,7 +395,7 @@ def render_latency(lat):
              "- **wall ÷ latency**: the wall time in round trips, as measured: process start-up, the client's "
              "own time, and moto's own time on every call it waited for.",
              "- **chain**: the calls the run waited on one after another, read from the harness's records "
-             "(each call sent after the answer that came last before it).",
+             "(of the chains of calls each sent after the previous one was answered, the one that spent the longest in the server); its length is the round trips the run could not overlap.",
              "- **stand-in time**: moto's own time on that chain (each call's time in the harness less the "
              "injected latency): its CPU and the queueing behind other calls on its one Python process. A "
              "ListClusters page over 1000 clusters costs moto 10–20 ms, and ten DescribeClusters at once "

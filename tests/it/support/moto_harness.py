@@ -139,6 +139,7 @@ class Harness:
         self.app = app
         self.lock = threading.Lock()
         self.seed_lock = threading.Lock()
+        self.dynamodb_lock = threading.Lock()
         self.calls = []
         self.rules = []
         self.emr = EmrWorld()
@@ -182,17 +183,27 @@ class Harness:
         elif call["service"] == "elasticmapreduce" and self.emr.scripted():
             result = self.emr.handle(self.app, call, environ, answer)
         else:
-            result = self.app(environ, answer)
+            result = self.moto(call["service"], environ, answer)
         data = b"".join(result)
         time.sleep(delay / 2)
         call["completed"] = clock()
         return Answer(data, call)
 
+    def moto(self, service, environ, start_response):
+        """moto's answer, whole. DynamoDB calls are answered one at a time: moto checks a
+        condition and then writes without a lock, so two conditional deletes of one item
+        on two threads could both pass, where DynamoDB applies writes to an item one after
+        another."""
+        if service != "dynamodb":
+            return [b"".join(self.app(environ, start_response))]
+        with self.dynamodb_lock:
+            return [b"".join(self.app(environ, start_response))]
+
     def fault(self, rule, environ, start_response):
         if rule.kind == "lose":
             # moto applies the call, then the answer is lost on the way back: what a
             # client sees when a connection breaks after the server has acted.
-            b"".join(self.app(environ, lambda status, headers, exc_info=None: None))
+            self.moto(service_of(environ), environ, lambda status, headers, exc_info=None: None)
             conn = environ.get("werkzeug.socket")
             if conn is not None:
                 conn.shutdown(socket.SHUT_RDWR)
@@ -218,8 +229,7 @@ class Harness:
         extra["CONTENT_LENGTH"] = str(len(body))
         extra["wsgi.input"] = io.BytesIO(body)
         statuses = []
-        chunks = self.app(extra, lambda status, headers, exc_info=None: statuses.append(status))
-        answer = b"".join(chunks)
+        answer = b"".join(self.moto(service_of(extra), extra, lambda status, headers, exc_info=None: statuses.append(status)))
         if not statuses or not statuses[0].startswith("2"):
             print("harness: injected request failed:", statuses, answer[:500], file=sys.stderr, flush=True)
 
