@@ -11,7 +11,7 @@ use crate::aws::emr::ClusterDetail;
 use crate::aws::s3::Listing;
 use crate::error::{Error, Result};
 use crate::row::RowStatus;
-use crate::text::count;
+use crate::text::{count, shell_word};
 use crate::types::Day;
 
 /// The config's cluster name must be the environment's: the other commands find the
@@ -98,6 +98,12 @@ pub struct Check {
     pub detail: String,
 }
 
+const STATE_ROW: &str = "state row";
+const ACTIVE_CLUSTERS: &str = "active clusters";
+const INPUT_DATA: &str = "input data";
+const COMPLETED: &str = "row is COMPLETED";
+const STILL_GOING: &str = "the run is still going";
+
 /// The pure decision: each check's outcome from the facts.
 pub fn decide(
     facts: &LaunchFacts,
@@ -130,7 +136,10 @@ pub fn decide(
     let (outcome, detail) = match &facts.row {
         None => (
             Outcome::Passed,
-            format!("no row for ({}, {data_product}): a fresh run", run.correlation_id),
+            format!(
+                "no row for ({}, {data_product}): a fresh run",
+                run.correlation_id
+            ),
         ),
         Some(row) => match row.row_status() {
             Some(RowStatus::Failed) => (
@@ -143,7 +152,9 @@ pub fn decide(
             ),
             Some(RowStatus::Completed) => (
                 fail,
-                "row is COMPLETED: this run has loaded its data; a second load would append the same data twice".to_owned(),
+                format!(
+                    "{COMPLETED}: this run has loaded its data; a second load would append the same data twice"
+                ),
             ),
             // IN_PROGRESS, or a status nobody can vouch for: the run may still be going.
             Some(status @ (RowStatus::InProgress | RowStatus::Unknown(_))) => {
@@ -151,7 +162,7 @@ pub fn decide(
                     Some(cluster) if cluster.is_active() => (
                         fail,
                         format!(
-                            "row is {status} and its cluster {} is {}: the run is still going",
+                            "row is {status} and its cluster {} is {}: {STILL_GOING}",
                             cluster.id, cluster.state
                         ),
                     ),
@@ -181,14 +192,14 @@ pub fn decide(
         },
     };
     checks.push(Check {
-        name: "state row",
+        name: STATE_ROW,
         outcome,
         detail,
     });
 
     checks.push(if facts.tagged.is_empty() {
         Check {
-            name: "active clusters",
+            name: ACTIVE_CLUSTERS,
             outcome: Outcome::Passed,
             detail: format!("no active '{cluster_name}' cluster carries this correlation id"),
         }
@@ -199,7 +210,7 @@ pub fn decide(
             .map(|c| format!("{} ({})", c.id, c.state))
             .collect();
         Check {
-            name: "active clusters",
+            name: ACTIVE_CLUSTERS,
             outcome: fail,
             detail: format!(
                 "already running for this correlation id: {}",
@@ -211,13 +222,13 @@ pub fn decide(
     let place = inputs.input_url();
     checks.push(if facts.input.objects == 0 {
         Check {
-            name: "input data",
+            name: INPUT_DATA,
             outcome: fail,
             detail: format!("no objects under {place}"),
         }
     } else {
         Check {
-            name: "input data",
+            name: INPUT_DATA,
             outcome: Outcome::Passed,
             detail: format!(
                 "{}, {} under {place}",
@@ -267,19 +278,50 @@ fn size(bytes: u64) -> String {
     }
 }
 
-/// The refusal when a check failed (and `--force` was not given).
-pub fn refusal(checks: &[Check]) -> Option<Error> {
-    let reasons: Vec<String> = checks
+/// The refusal when a check failed (and `--force` was not given). Its hint names the
+/// safe way out of each failed check first; `--force` comes last, with what it would do.
+pub fn refusal(checks: &[Check], correlation_id: &str) -> Option<Error> {
+    let failed: Vec<&Check> = checks
         .iter()
         .filter(|c| c.outcome == Outcome::Failed)
+        .collect();
+    if failed.is_empty() {
+        return None;
+    }
+    let reasons: Vec<String> = failed
+        .iter()
         .map(|c| format!("{}: {}", c.name, c.detail))
         .collect();
-    (!reasons.is_empty()).then(|| {
-        Error::refused(
-            format!("refused, nothing was launched: {}", reasons.join("; ")),
-            Some("re-run with --force to launch anyway".into()),
-        )
-    })
+    let id = shell_word(correlation_id);
+    let mut ways = Vec::new();
+    let running = failed.iter().any(|c| {
+        c.name == ACTIVE_CLUSTERS || (c.name == STATE_ROW && c.detail.ends_with(STILL_GOING))
+    });
+    if running {
+        ways.push(format!(
+            "the run is still going: follow it with `cyi status --correlation-id {id}`, or stop it \
+             first with `cyi stop-clusters --correlation-id {id}`"
+        ));
+    }
+    if failed
+        .iter()
+        .any(|c| c.name == STATE_ROW && c.detail.starts_with(COMPLETED))
+    {
+        ways.push("this run has completed: a new load needs a new correlation id".to_owned());
+    }
+    if failed.iter().any(|c| c.name == INPUT_DATA) {
+        ways.push("check --export-date and the input bucket".to_owned());
+    }
+    let force = if running {
+        "--force launches a second cluster for this run anyway"
+    } else {
+        "--force launches anyway"
+    };
+    ways.push(format!("only if you are sure, {force}"));
+    Some(Error::refused(
+        format!("refused, nothing was launched: {}", reasons.join("; ")),
+        Some(ways.join("; ")),
+    ))
 }
 
 #[cfg(test)]
@@ -447,13 +489,71 @@ mod tests {
     #[test]
     fn a_failed_check_refuses_and_names_itself() {
         let checks = decide(&LaunchFacts::default(), &inputs(&[]), "CYI", "cyi", false);
-        let err = refusal(&checks).unwrap();
+        let err = refusal(&checks, "c1").unwrap();
         assert!(
             err.to_string().contains("input data: no objects under"),
             "{err}"
         );
         let forced = decide(&LaunchFacts::default(), &inputs(&[]), "CYI", "cyi", true);
-        assert!(refusal(&forced).is_none());
+        assert!(refusal(&forced, "c1").is_none());
+    }
+
+    #[test]
+    fn a_refusal_names_the_safe_way_out_before_force() {
+        let i = inputs(&[]);
+        let running = LaunchFacts {
+            tagged: vec![detail("j-1", "WAITING")],
+            ..with_input()
+        };
+        let err = refusal(&decide(&running, &i, "CYI", "cyi", false), "run 1").unwrap();
+        let hint = err.hint().unwrap();
+        assert!(
+            hint.starts_with(
+                "the run is still going: follow it with `cyi status --correlation-id 'run 1'`"
+            ),
+            "{hint}"
+        );
+        assert!(
+            hint.contains("`cyi stop-clusters --correlation-id 'run 1'`"),
+            "{hint}"
+        );
+        assert!(
+            hint.ends_with(
+                "only if you are sure, --force launches a second cluster for this run anyway"
+            ),
+            "{hint}"
+        );
+        assert!(!hint.contains("export-date"), "{hint}");
+
+        let mut completed = with_input();
+        completed.row = Some(StateRowFact {
+            status: Some("COMPLETED".into()),
+            current_step: None,
+            run_id: Some(1),
+            cluster_id: None,
+        });
+        let hint = refusal(&decide(&completed, &i, "CYI", "cyi", false), "c1")
+            .unwrap()
+            .hint()
+            .unwrap()
+            .to_owned();
+        assert_eq!(
+            hint,
+            "this run has completed: a new load needs a new correlation id; only if you are sure, --force launches anyway"
+        );
+
+        let hint = refusal(
+            &decide(&LaunchFacts::default(), &i, "CYI", "cyi", false),
+            "c1",
+        )
+        .unwrap()
+        .hint()
+        .unwrap()
+        .to_owned();
+        assert_eq!(
+            hint,
+            "check --export-date and the input bucket; only if you are sure, --force launches anyway"
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub struct PreparedLaunch {
 impl PreparedLaunch {
     /// The refusal when a check failed (and `--force` was not given).
     pub fn refusal(&self) -> Option<Error> {
-        checks::refusal(&self.checks)
+        checks::refusal(&self.checks, self.inputs.run.correlation_id.as_str())
     }
 }
 
