@@ -32,6 +32,31 @@ use crate::settings::Settings;
 use crate::text::SharedWriter;
 use crate::text::escape::{Escaped, escape};
 
+/// The options a suggested command must repeat to act where this one acts: the
+/// environment whenever it was chosen (by `--env` or `CYI_ENV`, not by the config's
+/// default), and the connection options given on the command line.
+fn target_options<'a>(cli: &'a Cli, settings: &'a Settings) -> Vec<(&'static str, &'a str)> {
+    let g = &cli.global;
+    let mut options = Vec::new();
+    if let Some(config) = g.config.as_deref().and_then(std::path::Path::to_str) {
+        options.push(("--config", config));
+    }
+    if g.env.is_some() || std::env::var_os("CYI_ENV").is_some() {
+        options.push(("--env", settings.env_name.as_str()));
+    }
+    let flags = [
+        ("--profile", &g.profile),
+        ("--region", &g.region),
+        ("--endpoint-url", &g.endpoint_url),
+    ];
+    for (flag, value) in flags {
+        if let Some(value) = value {
+            options.push((flag, value.as_str()));
+        }
+    }
+    options
+}
+
 /// Runs one parsed command line, writing the result to `out` and messages to `err`.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode> {
     if let Command::Completions(args) = &cli.command {
@@ -54,6 +79,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode
         return all_envs(&cli, out, &mut messages, err);
     }
     let settings = Settings::load(&cli, std::io::stderr().is_terminal())?;
+    text::set_target_options(&target_options(&cli, &settings));
     dialoguer::console::set_colors_enabled_stderr(settings.color);
     dialoguer::console::set_colors_enabled(settings.color);
     for note in &settings.notes {

@@ -18,6 +18,7 @@ use crate::render;
 use crate::row::archive;
 use crate::row::clear::{self, ClusterFact};
 use crate::settings::Settings;
+use crate::text::cyi_command;
 
 /// The JSON document of `cyi clear-row --output json`.
 #[derive(Debug, Serialize)]
@@ -87,7 +88,10 @@ pub async fn run(
         }
         return Err(Error::refused(
             format!("{missing}; nothing was cleared"),
-            Some("`cyi rows` lists the data product's rows; --if-exists makes a missing row a success".into()),
+            Some(format!(
+                "`{}` lists the data product's rows; --if-exists makes a missing row a success",
+                cyi_command("rows")
+            )),
         ));
     };
     let cluster = clear::cluster_fact(aws, &item).await?;

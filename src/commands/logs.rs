@@ -16,7 +16,7 @@ use crate::output::Ui;
 use crate::render::logs::{self as show, LogsReport, Printer, StepReport};
 use crate::row::RowView;
 use crate::settings::Settings;
-use crate::text::display_text;
+use crate::text::{cyi_command, display_text};
 
 pub async fn run(
     settings: &Settings,
@@ -30,7 +30,10 @@ pub async fn run(
             None => {
                 return Err(Error::refused(
                     format!("no cluster {id} in this account and region"),
-                    Some("`cyi history` lists the product's past clusters".into()),
+                    Some(format!(
+                        "`{}` lists the product's past clusters",
+                        cyi_command("history")
+                    )),
                 ));
             }
         },
@@ -157,9 +160,11 @@ async fn find_run(
             display_text(correlation_id),
             settings.cluster_name
         ),
-        Some(
-            "check the id with `cyi rows`; `cyi history` lists past clusters and their ids".into(),
-        ),
+        Some(format!(
+            "check the id with `{}`; `{}` lists past clusters and their ids",
+            cyi_command("rows"),
+            cyi_command("history")
+        )),
     ))
 }
 
@@ -177,7 +182,10 @@ fn not_delivered(fetched: Fetched, object: &ObjectAt, report: &LogsReport) -> Re
                 display_text(&step.name),
                 display_text(&step.state)
             ),
-            Some("choose another step with --step NAME (`cyi status --correlation-id ID` lists them)".into()),
+            Some(format!(
+                "choose another step with --step NAME (`{}` lists them)",
+                cyi_command("status --correlation-id ID")
+            )),
         ));
     }
     Err(Error::Aws {

@@ -19,7 +19,7 @@ use crate::render::row::{RestorePlanView, archive_table, restore_plan};
 use crate::row::archive::{self, Archive, Entry, Outcome, Record};
 use crate::row::restore::{self, Selector, Target};
 use crate::settings::Settings;
-use crate::text::shell_word;
+use crate::text::{cyi_command, shell_word};
 
 /// One entry in the JSON document of `cyi restore-row --list --output json`.
 #[derive(Debug, Serialize)]
@@ -188,8 +188,11 @@ pub async fn run(
         return Err(Error::refused(
             "a row with this key exists now; nothing restored",
             Some(format!(
-                "if the archived row should replace it, clear the current one first: cyi clear-row --correlation-id {}",
-                shell_word(entry.correlation_id())
+                "if the archived row should replace it, clear the current one first: {}",
+                cyi_command(&format!(
+                    "clear-row --correlation-id {}",
+                    shell_word(entry.correlation_id())
+                ))
             )),
         ));
     }

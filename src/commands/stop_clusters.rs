@@ -21,6 +21,7 @@ use crate::output::Ui;
 use crate::render::stop::{self as show, StopScope};
 use crate::settings::Settings;
 use crate::stop::{self, NameMatch, Selector, StopProgress};
+use crate::text::cyi_command;
 use crate::types::Identifier;
 
 pub async fn run(
@@ -147,7 +148,10 @@ async fn gather_targets(
     stop::check_explicit(&args.cluster_ids, described, selector).map_err(|problems| {
         Error::refused(
             format!("nothing was stopped: {}", problems.join("; ")),
-            Some("`cyi clusters` lists the environment's active clusters".into()),
+            Some(format!(
+                "`{}` lists the environment's active clusters",
+                cyi_command("clusters")
+            )),
         )
     })
 }

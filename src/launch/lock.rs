@@ -17,7 +17,7 @@ use crate::aws::Aws;
 use crate::aws::dynamodb;
 use crate::aws::launch_lock::{self, LockPut};
 use crate::error::{Error, Result};
-use crate::text::display_text;
+use crate::text::{cyi_command, display_text};
 
 /// Long enough for the last check and RunJobFlow with all their retries.
 pub const LOCK_TTL: Duration = Duration::from_secs(600);
@@ -92,7 +92,8 @@ pub async fn acquire(
             display_text(&field("Since"))
         ),
         Some(format!(
-            "wait for it to finish (`cyi clusters`); a lock left by a crashed run stops counting {} minutes after it was taken",
+            "wait for it to finish (`{}`); a lock left by a crashed run stops counting {} minutes after it was taken",
+            cyi_command("clusters"),
             LOCK_TTL.as_secs() / 60
         )),
     ))

@@ -11,6 +11,7 @@ use crate::aws::emr::{self, Launched};
 use crate::aws::{Aws, MAX_ATTEMPTS};
 use crate::error::{Error, Result};
 use crate::settings::Settings;
+use crate::text::cyi_command;
 
 /// The first wait before RunJobFlow is tried again.
 const LAUNCH_BACKOFF: Duration = Duration::from_millis(200);
@@ -96,7 +97,10 @@ async fn launch_locked(
         if !failure.retryable || attempt >= MAX_ATTEMPTS {
             return Err(failure.error.with_outcome(
                 "no cluster id came back, so no launch is known (the launch lock is released)",
-                Some("`cyi clusters` shows whether a cluster started anyway; if none did, run start-cluster again".into()),
+                Some(format!(
+                    "`{}` shows whether a cluster started anyway; if none did, run start-cluster again",
+                    cyi_command("clusters")
+                )),
             ));
         }
         attempt += 1;

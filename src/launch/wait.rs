@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::aws::Aws;
 use crate::aws::emr::{self, ClusterDetail, WaitEnd};
 use crate::error::{Error, Result};
+use crate::text::cyi_command;
 
 /// How often `--wait` asks EMR for the cluster's state.
 pub const WAIT_POLL: Duration = Duration::from_secs(15);
@@ -58,9 +59,10 @@ pub async fn follow(
     match end {
         WaitEnd::Settled(cluster) => Ok(classify(cluster)),
         WaitEnd::TimedOut(cluster) => Err(Error::Failed(format!(
-            "cluster {id} is still {} after {}s; it keeps starting (see `cyi clusters`)",
+            "cluster {id} is still {} after {}s; it keeps starting (see `{}`)",
             cluster.state,
-            timeout.as_secs()
+            timeout.as_secs(),
+            cyi_command("clusters")
         ))),
     }
 }

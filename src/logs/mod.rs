@@ -8,7 +8,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use crate::aws::emr::{ClusterRecord, Step};
-use crate::text::shell_word;
+use crate::text::{cyi_command, shell_word};
 
 /// The files EMR copies for each step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
@@ -125,7 +125,10 @@ pub fn candidates(clusters: &[ClusterRecord], cluster_name: &str) -> Vec<String>
 /// The `cyi logs` command to type for a run whose step failed (`cyi status` ends with
 /// it).
 pub fn suggestion(correlation_id: &str, step: Option<&str>) -> String {
-    let mut command = format!("cyi logs --correlation-id {}", shell_word(correlation_id));
+    let mut command = cyi_command(&format!(
+        "logs --correlation-id {}",
+        shell_word(correlation_id)
+    ));
     if let Some(step) = step {
         command.push_str(" --step ");
         command.push_str(&shell_word(step));

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::row::archive::{Archive, Entry, Outcome};
-use crate::text::{display_text, shell_word};
+use crate::text::{cyi_command, display_text, shell_word};
 
 /// How the operator picked the entry.
 #[derive(Debug, Clone, Copy)]
@@ -77,7 +77,7 @@ pub fn choose<'a>(
                     "--id {id}: no such entry in the archive {}{also}",
                     path.display()
                 ),
-                "`cyi restore-row --list` shows the entries",
+                format!("`{}` shows the entries", cyi_command("restore-row --list")),
             )
         })?,
         Selector::Latest {
@@ -119,7 +119,10 @@ pub fn choose<'a>(
                         target.table,
                         target.environment
                     ),
-                    Some("`cyi restore-row --list` shows the entries; choose one with --id".into()),
+                    Some(format!(
+                        "`{}` shows the entries; choose one with --id",
+                        cyi_command("restore-row --list")
+                    )),
                 ));
             };
             // A line that cannot be read may be a newer clear of this very key: the
@@ -134,10 +137,13 @@ pub fn choose<'a>(
                         unreadable(&later)
                     ),
                     Some(format!(
-                        "look at those lines of {}; to restore entry {} all the same: cyi restore-row --id {}",
+                        "look at those lines of {}; to restore entry {} all the same: {}",
                         path.display(),
                         display_text(&entry.id),
-                        display_text(&shell_word(&entry.id))
+                        display_text(&cyi_command(&format!(
+                            "restore-row --id {}",
+                            shell_word(&entry.id)
+                        )))
                     )),
                 ));
             }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::batching::StopPlan;
 use crate::aws::emr::is_terminated;
+use crate::text::cyi_command;
 
 /// What happened to one target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -107,7 +108,10 @@ impl StopProgress {
             results.entry(id.clone()).or_insert_with(|| StopResult {
                 id,
                 outcome: StopOutcome::Unknown,
-                message: Some("interrupted: its call was sent but not answered; it may be terminating (see `cyi clusters`)".into()),
+                message: Some(format!(
+                    "interrupted: its call was sent but not answered; it may be terminating (see `{}`)",
+                    cyi_command("clusters")
+                )),
                 final_state: None,
             });
         }

@@ -36,6 +36,37 @@ pub fn shell_word(s: &str) -> String {
     }
 }
 
+/// The global options that chose where this run acts (`--env production`, `--profile
+/// ops`...), already quoted, set once when the command line has been read.
+static TARGET: std::sync::RwLock<String> = std::sync::RwLock::new(String::new());
+
+/// Records the options every suggested command must carry so that, pasted as it is, it
+/// acts on the same environment, account and region as the command that suggested it.
+pub fn set_target_options(options: &[(&str, &str)]) {
+    let words: Vec<String> = options
+        .iter()
+        .map(|(flag, value)| format!("{flag} {}", shell_word(value)))
+        .collect();
+    let mut target = TARGET
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    *target = words.join(" ");
+}
+
+/// A `cyi` command line to suggest: `rest` (the subcommand and its arguments, already
+/// quoted) after the options of [`set_target_options`]. Every suggestion is built here,
+/// never as a literal `cyi ...`, so none can point at another environment.
+pub fn cyi_command(rest: &str) -> String {
+    let target = TARGET
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if target.is_empty() {
+        format!("cyi {rest}")
+    } else {
+        format!("cyi {target} {rest}")
+    }
+}
+
 /// A timestamp as operators read it: UTC, to the second.
 pub fn time(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
