@@ -265,3 +265,58 @@ fn a_refused_code_is_one_line_naming_the_profile_and_device() {
     assert!(stderr.contains("is not a 6-digit code"), "{stderr}");
     assert!(sandbox.calls().is_empty(), "{:?}", sandbox.calls());
 }
+
+/// Two environments reached through the same MFA chain, for `status --all-envs`.
+fn two_envs_through_ops(sandbox: &Sandbox) {
+    sandbox.create_table();
+    sandbox.write_config(
+        "[env.alpha]\nprofile = \"ops\"\nregion = \"eu-west-2\"\n\n[env.beta]\nprofile = \"ops\"\nregion = \"eu-west-2\"\n",
+    );
+    sandbox.clear_calls();
+}
+
+#[test]
+fn all_envs_through_one_mfa_chain_use_one_code_once() {
+    let sandbox = Sandbox::start();
+    write_profiles(&sandbox);
+    two_envs_through_ops(&sandbox);
+    // Without the cache, only this run's memory of the session avoids a second use of
+    // the code (which STS would refuse).
+    let out = cyi(&sandbox)
+        .env("CYI_MFA_CODE", "246802")
+        .args(["--no-cache", "status", "--all-envs"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let calls = assume_role_calls(&sandbox);
+    let roles: Vec<&str> = calls
+        .iter()
+        .map(|call| call["RoleArn"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, [BASE_ROLE, OPS_ROLE], "{calls:?}");
+    assert_eq!(calls[0]["TokenCode"], "246802");
+    assert_eq!(sandbox.calls_of("ListClusters").len(), 2);
+}
+
+#[test]
+fn ctrl_c_at_the_mfa_prompt_of_all_envs_ends_the_run() {
+    let sandbox = Sandbox::start();
+    write_profiles(&sandbox);
+    two_envs_through_ops(&sandbox);
+    let mut session = cyi_pty(&sandbox, &["status", "--all-envs"]);
+    session.exp_string(PROMPT).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    session.send_control('c').unwrap();
+    session
+        .exp_regex("cancelled; nothing was changed\r?\n")
+        .unwrap();
+    let rest = session.exp_eof().unwrap();
+    assert!(!rest.contains("Enter MFA code"), "asked again: {rest:?}");
+    assert!(!rest.contains("alpha"), "{rest:?}");
+    match session.process().wait().unwrap() {
+        rexpect::process::WaitStatus::Exited(_, code) => assert_eq!(code, 130),
+        other => panic!("cyi did not exit normally: {other:?}"),
+    }
+    assert!(sandbox.calls().is_empty(), "{:?}", sandbox.calls());
+}
