@@ -175,7 +175,7 @@ fn source_of<'a>(name: &str, profile: &'a Profile) -> Result<SourceSetting<'a>, 
                 format!(
                     "profile '{shown}': cyi cannot assume a role that needs an MFA code with credential_source = {other}"
                 ),
-                "use credential_source = Environment or a source_profile, or run with the role's credentials already in the environment (e.g. `aws-vault exec`)",
+                "STS takes an MFA code only from the IAM user that owns the device, and a container or instance role is not one: use the user's keys (source_profile, or credential_source = Environment), or run with the role's credentials already in the environment",
             )),
             other => Err(Error::usage(format!(
                 "profile '{shown}': credential_source '{}' is not one of Environment, EcsContainer, Ec2InstanceMetadata",
