@@ -130,7 +130,15 @@ fn man_sections() -> Roff {
         ),
         (
             "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN",
-            "Credentials, through the standard AWS credential chain (also the shared files, SSO and role profiles).",
+            "Credentials, through the standard AWS credential chain (also the shared files, SSO and role profiles); the source of a profile with credential_source = Environment.",
+        ),
+        (
+            "CYI_MFA_CODE",
+            "The MFA code for a role that needs one (6 digits), instead of the prompt; as --mfa-code.",
+        ),
+        (
+            "CYI_NO_CACHE",
+            "Set (not 0 or false): neither read nor write the role session cache; as --no-cache.",
         ),
         (
             "XDG_CONFIG_HOME",
@@ -173,9 +181,12 @@ fn man_sections() -> Roff {
         ),
         (
             "2",
-            "Invalid input or usage: a bad flag or value, a config error, or a confirmation that cannot be asked.",
+            "Invalid input or usage: a bad flag or value (an MFA code that is not 6 digits, or that STS refused), a config error, or a confirmation or MFA code that cannot be asked.",
         ),
-        ("130", "Interrupted by Ctrl-C."),
+        (
+            "130",
+            "Interrupted by Ctrl-C (at a confirmation or MFA prompt, nothing was changed).",
+        ),
     ] {
         entry(&mut roff, code, text);
     }

@@ -22,6 +22,22 @@ pub enum Reply {
 /// Shows `question` on `echo` (the terminal's stderr) and reads one line from stdin,
 /// which must be a terminal.
 pub fn ask(question: &str, echo: &mut dyn Write) -> std::io::Result<Reply> {
+    read_line(question, echo, Shown::Typed)
+}
+
+/// [`ask`] for a secret (an MFA code): what is typed is not shown.
+pub fn ask_secret(question: &str, echo: &mut dyn Write) -> std::io::Result<Reply> {
+    read_line(question, echo, Shown::Nothing)
+}
+
+/// Whether the keys typed are echoed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Typed,
+    Nothing,
+}
+
+fn read_line(question: &str, echo: &mut dyn Write, shown: Shown) -> std::io::Result<Reply> {
     let stdin = std::io::stdin();
     let fd = stdin.as_fd();
     write!(echo, "{question}")?;
@@ -43,10 +59,11 @@ pub fn ask(question: &str, echo: &mut dyn Write) -> std::io::Result<Reply> {
         let read = rustix::io::read(fd, &mut byte)?;
         let key = if read == 0 { None } else { Some(byte[0]) };
         match editor.key(key) {
-            Step::Echo(text) => {
+            Step::Echo(text) if shown == Shown::Typed => {
                 echo.write_all(&text)?;
                 echo.flush()?;
             }
+            Step::Echo(_) => {}
             Step::Done(reply) => {
                 writeln!(echo)?;
                 return Ok(reply);

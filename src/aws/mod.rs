@@ -99,7 +99,8 @@ impl Aws {
     /// Builds the SDK configuration: region, profile, role assumption and endpoint
     /// override, with deliberate retry and timeout settings. Makes no network call
     /// unless a role must be assumed (and even then only when first used), except for a
-    /// role that needs an MFA code: that one is assumed here, once (see `credentials`).
+    /// chain of roles one of which needs an MFA code: that one is assumed here, once
+    /// (see `credentials`).
     /// With `--verbose`, each call is traced on `log`.
     pub async fn connect(settings: &AwsSettings, log: &SharedWriter) -> Result<Aws> {
         let region = resolve_region(settings).await?;
@@ -151,8 +152,8 @@ impl Aws {
         loader = loader.http_client(http_client);
         let mut config = loader.load().await;
 
-        if let Some(role) = &credential_plan.mfa {
-            let provider = credentials::mfa_credentials(role, settings, &config).await?;
+        if let Some(chain) = &credential_plan.chain {
+            let provider = credentials::chain_credentials(chain, settings, &config).await?;
             config = config.into_builder().credentials_provider(provider).build();
         } else if let Some(role_arn) = &settings.role_arn {
             let provider = AssumeRoleProvider::builder(role_arn)

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use futures_util::future::join_all;
+use futures_util::future::try_join_all;
 
 use crate::aws::Aws;
 use crate::aws::dynamodb;
@@ -46,17 +46,17 @@ pub fn counts(active: &[ClusterDetail], rows: &[RowView]) -> Counts {
 }
 
 pub async fn run(all: &[EnvSettings], ui: &mut Ui<'_>, log: &SharedWriter) -> Result<ExitCode> {
-    let lines = join_all(all.iter().map(|(name, settings)| async move {
+    let lines = try_join_all(all.iter().map(|(name, settings)| async move {
         match settings {
             Ok(settings) => one(settings, log).await,
-            Err(err) => EnvLine {
+            Err(err) => Ok(EnvLine {
                 environment: name.clone(),
                 error: Some(error_text(err)),
                 ..EnvLine::default()
-            },
+            }),
         }
     }))
-    .await;
+    .await?;
     show(ui, &lines)?;
     let failed: Vec<&str> = lines
         .iter()
@@ -74,7 +74,9 @@ pub async fn run(all: &[EnvSettings], ui: &mut Ui<'_>, log: &SharedWriter) -> Re
     )))
 }
 
-async fn one(settings: &Settings, log: &SharedWriter) -> EnvLine {
+/// One environment's line; its failure is shown in the line, except Ctrl-C at an MFA
+/// prompt, which ends the whole run as at any other prompt.
+async fn one(settings: &Settings, log: &SharedWriter) -> Result<EnvLine> {
     let mut line = EnvLine {
         environment: settings.env_name.clone(),
         protected: settings.protected,
@@ -89,12 +91,13 @@ async fn one(settings: &Settings, log: &SharedWriter) -> EnvLine {
             line.failed = Some(c.failed);
             line.stale = Some(c.stale);
         }
+        Err(Error::Cancelled) => return Err(Error::Cancelled),
         Err(err) => {
             line.region = settings.aws.region.clone();
             line.error = Some(error_text(&err));
         }
     }
-    line
+    Ok(line)
 }
 
 fn error_text(err: &Error) -> String {

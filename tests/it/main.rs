@@ -22,6 +22,7 @@ mod hostile;
 mod iam_policy;
 mod lifecycle;
 mod logs;
+mod mfa_chain;
 mod output;
 mod prompts;
 mod races;

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 pub mod emr_world;
 pub mod normalize;
+pub mod profiles;
 pub mod pty;
 pub mod rows;
 pub mod world;
@@ -31,6 +32,8 @@ pub struct Call {
     pub service: String,
     pub operation: String,
     pub params: Value,
+    /// The access key id that signed it.
+    pub signer: Option<String>,
 }
 
 /// A moto server of this test's own, and a HOME for `cyi` to live in.
@@ -177,6 +180,7 @@ impl Sandbox {
                 service: c["service"].as_str().unwrap_or_default().to_owned(),
                 operation: c["operation"].as_str().unwrap_or_default().to_owned(),
                 params: c["params"].clone(),
+                signer: c["signer"].as_str().map(str::to_owned),
             })
             .collect()
     }

@@ -71,6 +71,16 @@ def service_of(environ):
     return "unknown"
 
 
+def signer_of(environ):
+    """The access key id that signed the call (Credential=KEY/...), so a test can tell
+    which credentials a hop of a role chain used."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    marker = "Credential="
+    if marker in auth:
+        return auth.split(marker, 1)[1].split("/", 1)[0]
+    return None
+
+
 def describe(environ, body):
     service = service_of(environ)
     target = environ.get("HTTP_X_AMZ_TARGET")
@@ -92,14 +102,15 @@ def describe(environ, body):
         form = urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
         operation = form.pop("Action", ["unknown"])[0]
         params = {k: v[0] if len(v) == 1 else v for k, v in form.items()}
-    return {"service": service, "operation": operation, "params": params}
+    return {"service": service, "operation": operation, "params": params, "signer": signer_of(environ)}
 
 
 class Rule:
     """One fault rule, from JSON.
 
     operation: the operation name to match, or "*" for every call.
-    kind: "throttle" (400 ThrottlingException), "500", "503", "drop" (close the
+    kind: "throttle" (400 ThrottlingException), "mfa_denied" (403 AccessDenied, as STS
+          answers AssumeRole for a wrong MFA code), "500", "503", "drop" (close the
           connection without an answer), "lose" (let moto apply the call, then close
           the connection without its answer), "hang" (never answer), or "before" (send
           `request` to moto first, then handle the call normally).
@@ -217,6 +228,11 @@ class Harness:
             return []
         if rule.kind == "throttle":
             return throttled(environ, start_response)
+        if rule.kind == "mfa_denied":
+            xml = ("<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
+                   "<Message>MultiFactorAuthentication failed with invalid MFA one time pass code. (injected)</Message>"
+                   "</Error><RequestId>injected</RequestId></ErrorResponse>")
+            return respond_xml(start_response, "403 Forbidden", xml)
         status = {"500": "500 Internal Server Error", "503": "503 Service Unavailable"}[rule.kind]
         payload = {"__type": "InternalFailure", "message": "injected " + rule.kind}
         return respond(start_response, status, payload, {})
