@@ -145,3 +145,61 @@ fn a_missing_row_is_a_failure_unless_if_exists() {
     assert_eq!(sandbox.count_of(&MUTATING), 0);
     assert!(archive_lines(&sandbox.archive_path()).is_empty());
 }
+
+#[test]
+fn a_suggested_command_acts_where_the_command_that_suggested_it_acted() {
+    let sandbox = sandbox_with_table();
+    sandbox.write_config(
+        "default_env = \"dev\"\n[env.dev]\nregion = \"eu-west-2\"\n[env.prod-2]\nregion = \"eu-west-2\"\n",
+    );
+    let missing = ["clear-row", "--correlation-id", "nope", "--yes"];
+    let hint = |out: &assert_cmd::assert::Assert| {
+        let err = stderr(out);
+        err.lines()
+            .find(|l| l.starts_with("hint:"))
+            .unwrap_or_else(|| panic!("no hint: {err}"))
+            .to_owned()
+    };
+    // Chosen by --env or by CYI_ENV: the suggestion names it, so pasting it cannot act
+    // on the default environment instead.
+    let out = sandbox
+        .cyi()
+        .args(["--env", "prod-2"])
+        .args(missing)
+        .assert()
+        .code(1);
+    assert!(
+        hint(&out).starts_with("hint: `cyi --env prod-2 rows` lists"),
+        "{}",
+        hint(&out)
+    );
+    let out = sandbox
+        .cyi()
+        .env("CYI_ENV", "prod-2")
+        .args(missing)
+        .assert()
+        .code(1);
+    assert!(
+        hint(&out).starts_with("hint: `cyi --env prod-2 rows` lists"),
+        "{}",
+        hint(&out)
+    );
+    let out = sandbox
+        .cyi()
+        .args(["--region", "eu-west-2"])
+        .args(missing)
+        .assert()
+        .code(1);
+    assert!(
+        hint(&out).starts_with("hint: `cyi --region eu-west-2 rows` lists"),
+        "{}",
+        hint(&out)
+    );
+    // The config's default needs nothing repeated.
+    let out = sandbox.cyi().args(missing).assert().code(1);
+    assert!(
+        hint(&out).starts_with("hint: `cyi rows` lists"),
+        "{}",
+        hint(&out)
+    );
+}
