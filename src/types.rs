@@ -246,6 +246,14 @@ impl FromStr for CorrelationId {
                 "contains {bad:?}; EMR tag values allow only letters, digits, spaces and _ . : / = + - @"
             ));
         }
+        if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
+            return Err(format!(
+                "{:?} starts or ends with a space, which a paste often brings along; the run's \
+                 row and tag would not match {:?}: leave the space out",
+                s,
+                s.trim()
+            ));
+        }
         Ok(CorrelationId(s.to_owned()))
     }
 }
@@ -267,6 +275,19 @@ mod correlation_id_tests {
         let id: CorrelationId = "run_2021-04-01 a".parse().unwrap();
         assert_eq!(id.to_string(), "run_2021-04-01 a");
         assert_eq!(format!("[{id}]"), "[run_2021-04-01 a]");
+    }
+
+    #[test]
+    fn a_new_runs_id_has_no_space_at_either_end() {
+        for padded in [" run-1", "run-1 ", "\u{a0}run-1", "run-1\u{3000}"] {
+            let err = padded.parse::<CorrelationId>().unwrap_err();
+            assert!(
+                err.contains("starts or ends with a space"),
+                "{padded:?}: {err}"
+            );
+            assert!(err.contains("\"run-1\""), "{padded:?}: {err}");
+        }
+        assert!("run 1".parse::<CorrelationId>().is_ok());
     }
 
     #[test]
