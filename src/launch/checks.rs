@@ -525,6 +525,10 @@ mod tests {
         );
         assert!(!hint.contains("export-date"), "{hint}");
 
+        let hint_of = |facts: &LaunchFacts| {
+            let checks = decide(facts, &i, "CYI", "cyi", false);
+            refusal(&checks, "c1").unwrap().hint().unwrap().to_owned()
+        };
         let mut completed = with_input();
         completed.row = Some(StateRowFact {
             status: Some("COMPLETED".into()),
@@ -532,26 +536,13 @@ mod tests {
             run_id: Some(1),
             cluster_id: None,
         });
-        let hint = refusal(&decide(&completed, &i, "CYI", "cyi", false), "c1")
-            .unwrap()
-            .hint()
-            .unwrap()
-            .to_owned();
         assert_eq!(
-            hint,
+            hint_of(&completed),
             "this run has completed: a new load needs a new correlation id; only if you are sure, --force launches anyway"
         );
 
-        let hint = refusal(
-            &decide(&LaunchFacts::default(), &i, "CYI", "cyi", false),
-            "c1",
-        )
-        .unwrap()
-        .hint()
-        .unwrap()
-        .to_owned();
         assert_eq!(
-            hint,
+            hint_of(&LaunchFacts::default()),
             "check --export-date and the input bucket; only if you are sure, --force launches anyway"
         );
     }

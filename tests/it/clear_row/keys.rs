@@ -153,53 +153,32 @@ fn a_suggested_command_acts_where_the_command_that_suggested_it_acted() {
         "default_env = \"dev\"\n[env.dev]\nregion = \"eu-west-2\"\n[env.prod-2]\nregion = \"eu-west-2\"\n",
     );
     let missing = ["clear-row", "--correlation-id", "nope", "--yes"];
-    let hint = |out: &assert_cmd::assert::Assert| {
-        let err = stderr(out);
-        err.lines()
-            .find(|l| l.starts_with("hint:"))
-            .unwrap_or_else(|| panic!("no hint: {err}"))
-            .to_owned()
-    };
     // Chosen by --env or by CYI_ENV: the suggestion names it, so pasting it cannot act
-    // on the default environment instead.
-    let out = sandbox
-        .cyi()
-        .args(["--env", "prod-2"])
-        .args(missing)
-        .assert()
-        .code(1);
-    assert!(
-        hint(&out).starts_with("hint: `cyi --env prod-2 rows` lists"),
-        "{}",
-        hint(&out)
-    );
-    let out = sandbox
-        .cyi()
-        .env("CYI_ENV", "prod-2")
-        .args(missing)
-        .assert()
-        .code(1);
-    assert!(
-        hint(&out).starts_with("hint: `cyi --env prod-2 rows` lists"),
-        "{}",
-        hint(&out)
-    );
-    let out = sandbox
-        .cyi()
-        .args(["--region", "eu-west-2"])
-        .args(missing)
-        .assert()
-        .code(1);
-    assert!(
-        hint(&out).starts_with("hint: `cyi --region eu-west-2 rows` lists"),
-        "{}",
-        hint(&out)
-    );
-    // The config's default needs nothing repeated.
-    let out = sandbox.cyi().args(missing).assert().code(1);
-    assert!(
-        hint(&out).starts_with("hint: `cyi rows` lists"),
-        "{}",
-        hint(&out)
-    );
+    // on the default environment instead. The config's default needs nothing repeated.
+    let cases: [(&[&str], Option<&str>, &str); 4] = [
+        (&["--env", "prod-2"], None, "cyi --env prod-2 rows"),
+        (&[], Some("prod-2"), "cyi --env prod-2 rows"),
+        (
+            &["--region", "eu-west-2"],
+            None,
+            "cyi --region eu-west-2 rows",
+        ),
+        (&[], None, "cyi rows"),
+    ];
+    for (options, cyi_env, suggested) in cases {
+        let mut cmd = sandbox.cyi();
+        if let Some(name) = cyi_env {
+            cmd.env("CYI_ENV", name);
+        }
+        let out = cmd.args(options).args(missing).assert().code(1);
+        let err = stderr(&out);
+        let hint = err
+            .lines()
+            .find(|l| l.starts_with("hint:"))
+            .unwrap_or_default();
+        assert!(
+            hint.starts_with(&format!("hint: `{suggested}` lists")),
+            "{options:?} {cyi_env:?}: {err}"
+        );
+    }
 }
