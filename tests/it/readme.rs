@@ -1,7 +1,7 @@
 //! The console examples of README.md and docs/RUNBOOK.md are checked: each ```console
-//! block runs, command by command, against a fresh sandbox seeded with the shared CYI
-//! world as of a fixed day (2026-11-24, the dates the documents show), and its output
-//! must match the block.
+//! block runs, command by command, against a sandbox reset and seeded with the shared
+//! CYI world as of a fixed day (2026-11-24, the dates the documents show), and its
+//! output must match the block. A few sandboxes per document take the blocks in turn.
 //!
 //! Compared after normalising both sides (cluster ids, clock times, ages, archive
 //! entries, step ids, the home directory as `~`; runs of spaces count as one, so table
@@ -14,6 +14,7 @@
 use std::fs::File;
 use std::path::Path;
 use std::process::Stdio;
+use std::sync::Mutex;
 
 use regex_lite::Regex;
 use serde_json::json;
@@ -158,9 +159,13 @@ fn run(sandbox: &Sandbox, args: &[String], no_credentials: bool) -> String {
     std::fs::read_to_string(&log).unwrap()
 }
 
-/// Runs one block's commands in order on a fresh seeded sandbox; what drifted.
-fn check_block(block: Block) -> Vec<String> {
-    let sandbox = Sandbox::start();
+/// How many sandboxes the blocks of one document share, each running its blocks one
+/// after the other: starting a server costs seconds, a reset and a new seed a fraction.
+const SANDBOXES: usize = 3;
+
+/// Runs one block's commands in order on `sandbox`, reset and seeded first; what drifted.
+fn check_block(sandbox: &Sandbox, block: Block) -> Vec<String> {
+    sandbox.reset();
     sandbox.seed_world(README_TODAY);
     if !block.faults.is_empty() {
         let rules: Vec<_> = block
@@ -172,9 +177,9 @@ fn check_block(block: Block) -> Vec<String> {
     }
     let mut drifted = Vec::new();
     for example in block.examples {
-        let output = run(&sandbox, &example.args, block.no_credentials);
-        let actual = comparable(&sandbox, &output);
-        let expected = comparable(&sandbox, &example.expected.join("\n"));
+        let output = run(sandbox, &example.args, block.no_credentials);
+        let actual = comparable(sandbox, &output);
+        let expected = comparable(sandbox, &example.expected.join("\n"));
         if !matches(&expected, &actual) {
             drifted.push(format!(
                 "{}: `cyi {}` printed (normalised):\n{}\n",
@@ -187,16 +192,27 @@ fn check_block(block: Block) -> Vec<String> {
     drifted
 }
 
-/// Checks every console block of the document at `path` (from the crate root), one
-/// sandbox per block, all at once: each block starts from the seeded world.
+/// Checks every console block of the document at `path` (from the crate root); each
+/// block starts from the seeded world.
 fn check_document(path: &str, at_least: usize) {
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
     let blocks = blocks(path, &text);
     assert!(blocks.len() >= at_least, "{path} lost its console examples");
+    let workers = SANDBOXES.min(blocks.len());
+    let queue = Mutex::new(blocks);
+    let next = || queue.lock().unwrap().pop();
     let drifted: Vec<String> = std::thread::scope(|scope| {
-        let runs: Vec<_> = blocks
-            .into_iter()
-            .map(|block| scope.spawn(move || check_block(block)))
+        let runs: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let sandbox = Sandbox::start();
+                    let mut drifted = Vec::new();
+                    while let Some(block) = next() {
+                        drifted.extend(check_block(&sandbox, block));
+                    }
+                    drifted
+                })
+            })
             .collect();
         runs.into_iter()
             .flat_map(|run| run.join().unwrap())
