@@ -98,11 +98,18 @@ pub async fn run(
         aws,
         &settings.cluster_name,
         correlation_id,
-        named,
+        &named,
         Some(prepared.facts.tagged.as_slice()),
     )
-    .await?;
-    let diagnosis = last_cluster::diagnose(correlation_id, Some(&row), &last);
+    .await;
+    let diagnosis = match last {
+        Ok(last) => last_cluster::diagnose(correlation_id, Some(&row), &last),
+        // Why the run failed is worth showing, not worth refusing the restart over (a
+        // role without ListSteps): the plan says it could not be read.
+        Err(err) => {
+            last_cluster::diagnose_unread(correlation_id, Some(&row), &named, err.to_string())
+        }
+    };
     ui.say(&format!(
         "Restart run {} in {} ({}, {}).",
         display_text(correlation_id),

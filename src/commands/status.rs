@@ -42,7 +42,8 @@ async fn one_run(
     let row = item.as_ref().map(RowView::of);
     // The row names its cluster; without one, an active cluster tagged with the id.
     let named = last_cluster::describe_named(aws, row.as_ref()).await?;
-    let last = last_cluster::read(aws, &settings.cluster_name, correlation_id, named, None).await?;
+    let last =
+        last_cluster::read(aws, &settings.cluster_name, correlation_id, &named, None).await?;
     let next = next_step(correlation_id, row.as_ref(), last.cluster.as_ref());
     let diagnosis = last_cluster::diagnose(correlation_id, row.as_ref(), &last);
     let report = RunReport {

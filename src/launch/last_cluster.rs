@@ -59,7 +59,7 @@ pub async fn read(
     aws: &Aws,
     cluster_name: &str,
     correlation_id: &str,
-    named: NamedCluster,
+    named: &NamedCluster,
     tagged: Option<&[ClusterDetail]>,
 ) -> Result<LastCluster> {
     let mut cluster = named.detail().cloned();
@@ -84,7 +84,7 @@ pub async fn read(
         None => Vec::new(),
     };
     Ok(LastCluster {
-        named,
+        named: named.clone(),
         cluster,
         steps,
     })
@@ -120,6 +120,9 @@ pub struct Diagnosis {
     pub failure: Option<StepFailure>,
     /// With a failed step: the `cyi logs` command that shows its log.
     pub logs_command: Option<String>,
+    /// Why the cluster's steps could not be read (the rest is what was known without
+    /// them).
+    pub unread: Option<String>,
 }
 
 /// Pure: the last cluster, its failed step with EMR's details, and the command that
@@ -148,6 +151,25 @@ pub fn diagnose(correlation_id: &str, row: Option<&RowView>, last: &LastCluster)
             .as_deref()
             .map(|step| logs::suggestion(correlation_id, Some(step))),
         failed_step: failed,
+        unread: None,
+    }
+}
+
+/// Pure: what is known when the steps of the row's cluster could not be read (`error`).
+pub fn diagnose_unread(
+    correlation_id: &str,
+    row: Option<&RowView>,
+    named: &NamedCluster,
+    error: String,
+) -> Diagnosis {
+    let known = LastCluster {
+        named: named.clone(),
+        cluster: named.detail().cloned(),
+        steps: Vec::new(),
+    };
+    Diagnosis {
+        unread: Some(error),
+        ..diagnose(correlation_id, row, &known)
     }
 }
 
@@ -281,5 +303,14 @@ mod tests {
         let d = diagnose("r", None, &last(NamedCluster::NoneNamed, vec![]));
         assert_eq!(d.gone_cluster_id, None);
         assert_eq!(d.cluster_id, None);
+    }
+
+    #[test]
+    fn steps_that_could_not_be_read_keep_what_was_known() {
+        let d = diagnose_unread("r", Some(&row("FAILED")), &ended("x"), "denied".into());
+        assert_eq!(d.unread.as_deref(), Some("denied"));
+        assert_eq!(d.cluster_id.as_deref(), Some("j-1"));
+        assert_eq!(d.failed_step.as_deref(), Some("run-cyi"));
+        assert_eq!((d.step_state, d.failure), (None, None));
     }
 }

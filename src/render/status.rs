@@ -174,6 +174,11 @@ pub fn diagnosis_lines(d: &Diagnosis, cluster_name: &str) -> Vec<String> {
         text(&d.cluster_state).unwrap_or_default(),
         text(&d.state_change_reason).map_or(String::new(), |r| format!(" ({r})"))
     );
+    if let Some(error) = text(&d.unread) {
+        return vec![format!(
+            "{ended}; its steps could not be read ({error}), so nothing says why the run failed."
+        )];
+    }
     let Some(step) = text(&d.failed_step) else {
         return vec![format!("{ended}; no step failed.")];
     };
@@ -218,6 +223,7 @@ mod tests {
                 log_file: None,
             }),
             logs_command: Some("cyi logs --correlation-id r --step run-cyi".into()),
+            unread: None,
         }
     }
 
@@ -265,6 +271,16 @@ mod tests {
         assert_eq!(
             diagnosis_lines(&quiet, "cyi"),
             ["Last cluster j-1: TERMINATED; no step failed."]
+        );
+        let unread = Diagnosis {
+            unread: Some("emr:ListSteps failed: AccessDeniedException".into()),
+            ..quiet.clone()
+        };
+        assert_eq!(
+            diagnosis_lines(&unread, "cyi"),
+            [
+                "Last cluster j-1: TERMINATED; its steps could not be read (emr:ListSteps failed: AccessDeniedException), so nothing says why the run failed."
+            ]
         );
         let none = Diagnosis {
             cluster_id: None,

@@ -193,3 +193,30 @@ fn a_cluster_emr_no_longer_knows_is_one_line_and_the_restart_goes_on() {
         1
     );
 }
+
+#[test]
+fn steps_emr_will_not_list_are_one_line_and_the_restart_goes_on() {
+    let sandbox = Sandbox::start();
+    let w = world(&sandbox);
+    let cluster = ended_cluster(&sandbox, ("STEP_FAILURE", "Shut down"), |world, id| {
+        world.step(id, "run-cyi", "FAILED", None)
+    });
+    row(&sandbox, "FAILED", &cluster);
+    // As for a role without elasticmapreduce:ListSteps: EMR will not list the steps.
+    sandbox.set_faults(serde_json::json!([
+        {"operation": "ListSteps", "kind": "500", "times": -1}
+    ]));
+
+    let run = restart(&sandbox, &w.password, &["--dry-run", "--output", "json"]);
+    let last = &run.json()["restart"]["last_cluster"];
+    assert!(
+        last["unread"].as_str().unwrap().contains("emr:ListSteps"),
+        "{last}"
+    );
+    assert_eq!(last["cluster_id"], cluster.as_str(), "{last}");
+    let line = format!(
+        "Last cluster {cluster}: TERMINATED_WITH_ERRORS (STEP_FAILURE: Shut down); its steps could not be read (emr:ListSteps failed"
+    );
+    assert!(run.stderr.contains(&line), "{}", run.stderr);
+    assert!(run.stderr.contains("dry run: nothing was changed"));
+}
