@@ -15,13 +15,15 @@ use crate::confirm;
 use crate::error::{Error, Result};
 use crate::launch::execute::execute;
 use crate::launch::inputs::{self, LaunchArgs};
+use crate::launch::last_cluster;
 use crate::launch::prepare::{StateRowSource, prepare};
 use crate::launch::report::{LaunchReport, RestartInfo};
 use crate::launch::restart;
 use crate::output::Ui;
 use crate::render;
+use crate::row::RowView;
 use crate::row::archive;
-use crate::row::clear as clear_row;
+use crate::row::clear::{self as clear_row, ClusterFact};
 use crate::settings::Settings;
 use crate::text::{display_text, shell_word};
 
@@ -58,9 +60,16 @@ pub async fn run(
         ));
     };
     let decision = restart::decide(&item, correlation_id, args.fresh)?;
+    // The row's cluster is described once: for why the run failed, for the clear's
+    // decision and for the launch's state row check.
+    let row = RowView::of(&item);
+    let named = last_cluster::describe_named(aws, Some(&row)).await?;
     let clear_plan = match archive_path {
         Some(_) => {
-            let cluster = clear_row::cluster_fact(aws, &item).await?;
+            let cluster = match clear_row::cluster_to_check(&item) {
+                None => ClusterFact::NotNeeded,
+                Some(id) => ClusterFact::described(id, named.detail()),
+            };
             Some(clear_row::decide(&item, &cluster, false)?)
         }
         None => None,
@@ -78,20 +87,29 @@ pub async fn run(
     // The launch happens after the clear: a fresh restart decides as the launch will
     // see it, without the row. Every check that can fail (config, metastore secret,
     // input data, running clusters) runs here, before anything is cleared.
-    let row = if args.fresh {
+    let source = if args.fresh {
         StateRowSource::ClearedFirst
     } else {
-        StateRowSource::Known(&item)
+        StateRowSource::Known(&item, named.detail())
     };
-    let prepared = prepare(settings, aws, inputs, row, false).await?;
-    let mut report = LaunchReport::new(&prepared, settings, aws);
-    report.restart = Some(RestartInfo {
-        mode: if args.fresh { "fresh" } else { "resume" },
-        row_status: decision.row_status.clone(),
-        resumes_from: decision.resumes_from.clone(),
-        archive_entry: None,
-    });
-
+    let prepared = prepare(settings, aws, inputs, source, false).await?;
+    // The launch's checks have listed the active clusters tagged with the id already.
+    let last = last_cluster::read(
+        aws,
+        &settings.cluster_name,
+        correlation_id,
+        &named,
+        Some(prepared.facts.tagged.as_slice()),
+    )
+    .await;
+    let diagnosis = match last {
+        Ok(last) => last_cluster::diagnose(correlation_id, Some(&row), &last),
+        // Why the run failed is worth showing, not worth refusing the restart over (a
+        // role without ListSteps): the plan says it could not be read.
+        Err(err) => {
+            last_cluster::diagnose_unread(correlation_id, Some(&row), &named, err.to_string())
+        }
+    };
     ui.say(&format!(
         "Restart run {} in {} ({}, {}).",
         display_text(correlation_id),
@@ -100,6 +118,15 @@ pub async fn run(
         aws.region()
     ))?;
     ui.say(&restart::summary(&decision, args.fresh))?;
+    render::status::diagnosis(ui, &diagnosis, &settings.cluster_name)?;
+    let mut report = LaunchReport::new(&prepared, settings, aws);
+    report.restart = Some(RestartInfo {
+        mode: if args.fresh { "fresh" } else { "resume" },
+        row_status: decision.row_status.clone(),
+        resumes_from: decision.resumes_from.clone(),
+        archive_entry: None,
+        last_cluster: diagnosis,
+    });
     if let (Some(clear_plan), Some(path)) = (&clear_plan, &archive_path) {
         ui.say("\n1. Clear the row")?;
         render::row::show_clear_plan(ui, settings, aws, &identity, &key, &item, clear_plan, path)?;

@@ -11,8 +11,8 @@ use crate::aws::dynamodb::{self, Item};
 use crate::aws::emr;
 use crate::cli::StatusArgs;
 use crate::error::{EXIT_FAILED, Result};
-use crate::launch::status::{EnvironmentReport, RunReport, failed_step, next_step, overview};
-use crate::logs;
+use crate::launch::last_cluster;
+use crate::launch::status::{EnvironmentReport, RunReport, next_step, overview};
 use crate::output::Ui;
 use crate::render;
 use crate::row::RowView;
@@ -41,39 +41,23 @@ async fn one_run(
     let item: Option<Item> = dynamodb::get(aws, &settings.table, &key).await?;
     let row = item.as_ref().map(RowView::of);
     // The row names its cluster; without one, an active cluster tagged with the id.
-    let mut cluster = match row.as_ref().and_then(|r| r.cluster_id.as_deref()) {
-        Some(id) if !id.is_empty() => emr::describe(aws, id).await?,
-        _ => None,
-    };
-    if cluster.as_ref().is_none_or(|c| !c.is_active())
-        && let Some(tagged) = emr::tagged_clusters(aws, &settings.cluster_name, correlation_id)
-            .await?
-            .into_iter()
-            .next()
-    {
-        cluster = Some(tagged);
-    }
-    let steps = match &cluster {
-        Some(c) => emr::list_steps(aws, &c.id).await?,
-        None => Vec::new(),
-    };
-    let next = next_step(correlation_id, row.as_ref(), cluster.as_ref());
-    let failed_step = failed_step(row.as_ref(), &steps);
-    let logs_command = failed_step
-        .as_deref()
-        .map(|step| logs::suggestion(correlation_id, Some(step)));
+    let named = last_cluster::describe_named(aws, row.as_ref()).await?;
+    let last =
+        last_cluster::read(aws, &settings.cluster_name, correlation_id, &named, None).await?;
+    let next = next_step(correlation_id, row.as_ref(), last.cluster.as_ref());
+    let diagnosis = last_cluster::diagnose(correlation_id, row.as_ref(), &last);
     let report = RunReport {
         environment: &settings.env_name,
         region: aws.region(),
         table: &settings.table,
         data_product,
         correlation_id,
-        failed_step,
-        logs_command,
+        failed_step: diagnosis.failed_step,
+        logs_command: diagnosis.logs_command,
         item: item.as_ref().map(dynamodb::item_to_json),
         row,
-        cluster,
-        steps,
+        cluster: last.cluster,
+        steps: last.steps,
         next,
     };
     // For scripts: an id that names nothing (no row, no cluster) is a failure; the

@@ -3,11 +3,13 @@
 //! [`secrets`], the run's own arguments and tags here), the pre-flight checks
 //! ([`checks`], gathered by [`prepare`]), the launch with its lock and its own
 //! RunJobFlow retry ([`run`], [`lock`]), `--wait` ([`wait`]) and the document
-//! ([`report`]). [`restart`] decides how a run starts again; [`status`] where one is.
+//! ([`report`]). [`restart`] decides how a run starts again; [`status`] where one is;
+//! [`last_cluster`] why it failed.
 
 pub mod checks;
 pub mod execute;
 pub mod inputs;
+pub mod last_cluster;
 pub mod lock;
 pub mod model;
 pub mod prepare;

@@ -8,6 +8,7 @@ use super::inputs::LaunchInputs;
 use super::model::RunJobFlow;
 use super::{secrets, source};
 use crate::aws::dynamodb::{self, Item};
+use crate::aws::emr::ClusterDetail;
 use crate::aws::{Aws, Identity, emr, s3};
 use crate::error::{Error, Result};
 use crate::settings::Settings;
@@ -18,8 +19,9 @@ use crate::types::Day;
 pub enum StateRowSource<'a> {
     /// Read it (start-cluster).
     Read,
-    /// The caller has just read it (restart resuming): it is not read again.
-    Known(&'a Item),
+    /// The caller has just read it and described the cluster it names (restart
+    /// resuming; `None`: it names none, or EMR does not know it): neither is read again.
+    Known(&'a Item, Option<&'a ClusterDetail>),
     /// The caller clears it before the launch (a fresh restart): decide as the launch
     /// will see it, with no row.
     ClearedFirst,
@@ -101,21 +103,23 @@ async fn gather(
 ) -> Result<LaunchFacts> {
     let run = &inputs.run;
     let row = async {
-        let row = match source {
+        let (row, described) = match source {
             StateRowSource::Read => {
                 let key = dynamodb::key(&run.correlation_id, &settings.data_product);
-                dynamodb::get(aws, &settings.table, &key)
-                    .await?
-                    .as_ref()
-                    .map(StateRowFact::of)
+                let row = dynamodb::get(aws, &settings.table, &key).await?;
+                (row.as_ref().map(StateRowFact::of), None)
             }
-            StateRowSource::Known(item) => Some(StateRowFact::of(item)),
-            StateRowSource::ClearedFirst => None,
+            StateRowSource::Known(item, cluster) => {
+                (Some(StateRowFact::of(item)), Some(cluster.cloned()))
+            }
+            StateRowSource::ClearedFirst => (None, None),
         };
+        // Only a row that may be running needs its cluster (the state row check).
         let cluster = match row.as_ref().and_then(|r| r.cluster_id.as_deref()) {
-            Some(id) if row.as_ref().is_some_and(StateRowFact::may_be_running) => {
-                emr::describe(aws, id).await?
-            }
+            Some(id) if row.as_ref().is_some_and(StateRowFact::may_be_running) => match described {
+                Some(known) => known,
+                None => emr::describe(aws, id).await?,
+            },
             _ => None,
         };
         Ok::<_, Error>((row, cluster))

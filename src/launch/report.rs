@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::checks::Check;
+use super::last_cluster::Diagnosis;
 use super::model::RunJobFlow;
 use super::prepare::PreparedLaunch;
 use crate::aws::Aws;
@@ -55,6 +56,8 @@ pub struct RestartInfo {
     pub resumes_from: Option<String>,
     /// With `fresh`: the archive entry of the cleared row, once it exists.
     pub archive_entry: Option<String>,
+    /// Why the run's last cluster failed, as far as EMR says.
+    pub last_cluster: Diagnosis,
 }
 
 impl<'a> LaunchReport<'a> {

@@ -94,18 +94,6 @@ pub fn next_step(
     }
 }
 
-/// The failed step: the row is the source of truth (the pipeline writes the step it
-/// failed in); without a FAILED row, the first step EMR reports FAILED.
-pub fn failed_step(row: Option<&RowView>, steps: &[Step]) -> Option<String> {
-    match row {
-        Some(r) if r.row_status() == Some(RowStatus::Failed) => r.current_step.clone(),
-        _ => steps
-            .iter()
-            .find(|s| s.has_failed())
-            .map(|s| s.name.clone()),
-    }
-}
-
 /// The JSON document of `cyi status --correlation-id ID`.
 #[derive(Debug, Serialize)]
 pub struct RunReport<'a> {
@@ -230,6 +218,7 @@ pub struct EnvironmentReport<'a> {
 mod tests {
     use super::*;
     use crate::aws::dynamodb;
+    use crate::launch::last_cluster::failed_step;
     use aws_sdk_dynamodb::types::AttributeValue;
 
     fn row(id: &str, status: &str, cluster: Option<&str>) -> RowView {
@@ -315,28 +304,6 @@ mod tests {
             "{}",
             next.text
         );
-    }
-
-    #[test]
-    fn the_row_names_the_failed_step_before_emr_does() {
-        let step = |name: &str, state: &str| Step {
-            id: "s".into(),
-            name: name.into(),
-            state: state.into(),
-            created: None,
-            started: None,
-            ended: None,
-            failure: None,
-        };
-        let steps = [step("a", "COMPLETED"), step("b", "FAILED")];
-        let failed = row("r", "FAILED", None);
-        assert_eq!(
-            failed_step(Some(&failed), &steps).as_deref(),
-            Some("run-cyi")
-        );
-        assert_eq!(failed_step(None, &steps).as_deref(), Some("b"));
-        let running = row("r", "IN_PROGRESS", None);
-        assert_eq!(failed_step(Some(&running), &[]), None);
     }
 
     #[test]

@@ -150,6 +150,7 @@ mod tests {
             started: None,
             ended: None,
             failure: None,
+            failure_details: None,
         }
     }
 

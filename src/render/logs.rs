@@ -50,6 +50,19 @@ pub fn terminal_line(line: &str) -> String {
     safe
 }
 
+/// EMR's failure details of a step, a line each (above a log, and in restart's plan).
+pub fn failure_lines(failure: &StepFailure) -> Vec<String> {
+    let text = |v: &Option<String>| v.as_deref().map(display_text);
+    [
+        ("Failure reason", text(&failure.reason)),
+        ("Failure message", text(&failure.message)),
+        ("EMR's log file", text(&failure.log_file)),
+    ]
+    .into_iter()
+    .filter_map(|(label, value)| value.map(|v| format!("{label}: {v}")))
+    .collect()
+}
+
 /// The lines above the log: which cluster, step and file, and EMR's failure details.
 pub fn header(ui: &mut Ui<'_>, report: &LogsReport, what: &str) -> Result<()> {
     let step = &report.step;
@@ -60,17 +73,8 @@ pub fn header(ui: &mut Ui<'_>, report: &LogsReport, what: &str) -> Result<()> {
         display_text(&step.id),
         display_text(&step.state)
     ))?;
-    if let Some(f) = &step.failure {
-        let text = |v: &Option<String>| v.as_deref().map(display_text);
-        if let Some(reason) = text(&f.reason) {
-            ui.say(&format!("Failure reason: {reason}"))?;
-        }
-        if let Some(message) = text(&f.message) {
-            ui.say(&format!("Failure message: {message}"))?;
-        }
-        if let Some(file) = text(&f.log_file) {
-            ui.say(&format!("EMR's log file: {file}"))?;
-        }
+    for line in step.failure.iter().flat_map(failure_lines) {
+        ui.say(&line)?;
     }
     ui.say(&format!(
         "--- {} ({what}) ---",

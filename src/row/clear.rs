@@ -9,7 +9,7 @@ use chrono::Utc;
 use serde::Serialize;
 
 use crate::aws::dynamodb::{self, Item, Written};
-use crate::aws::emr;
+use crate::aws::emr::{self, ClusterDetail};
 use crate::aws::{Aws, Identity};
 use crate::error::{Error, Result};
 use crate::output::Ui;
@@ -126,15 +126,23 @@ pub fn decide(item: &Item, cluster: &ClusterFact, force: bool) -> Result<ClearDe
 pub async fn cluster_fact(aws: &Aws, item: &Item) -> Result<ClusterFact> {
     Ok(match cluster_to_check(item) {
         None => ClusterFact::NotNeeded,
-        Some(id) => match emr::describe(aws, id).await? {
+        Some(id) => ClusterFact::described(id, emr::describe(aws, id).await?.as_ref()),
+    })
+}
+
+impl ClusterFact {
+    /// From DescribeCluster's answer for `id` (`None`: EMR does not know it), for a
+    /// caller that has described the row's cluster already (`cyi restart`).
+    pub fn described(id: &str, detail: Option<&ClusterDetail>) -> ClusterFact {
+        match detail {
             None => ClusterFact::Unknown { id: id.to_owned() },
             Some(detail) => ClusterFact::Found {
                 active: detail.is_active(),
-                id: detail.id,
-                state: detail.state,
+                id: detail.id.clone(),
+                state: detail.state.clone(),
             },
-        },
-    })
+        }
+    }
 }
 
 /// Archives the row, then deletes it only if it is still exactly as shown. Returns the

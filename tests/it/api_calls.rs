@@ -119,3 +119,49 @@ fn validation_errors_and_local_commands_make_no_call_at_all() {
     }
     assert!(sandbox.calls().is_empty(), "{:?}", sandbox.calls());
 }
+
+#[test]
+fn restart_reads_the_row_once_describes_its_cluster_once_and_lists_its_steps_once() {
+    let sandbox = Sandbox::start();
+    let world = sandbox.seed_world("2026-11-24");
+    let failed = world.fact("failed_run").to_owned();
+    let old = world.fact("terminated_cluster").to_owned();
+
+    for extra in [None, Some("--fresh")] {
+        sandbox.clear_calls();
+        let mut args = vec!["restart", "--correlation-id", failed.as_str(), "--yes"];
+        args.extend(extra);
+        let out = sandbox.cyi().args(&args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let counts = counts(&sandbox);
+        // The row once; its cluster once (why it failed, the clear, the checks) and its
+        // steps once; the listings are start-cluster's own (the checks, and the last
+        // check under the launch lock).
+        let of_old = |operation: &str| {
+            sandbox
+                .calls_of(operation)
+                .iter()
+                .filter(|c| c.params["ClusterId"] == old.as_str())
+                .count()
+        };
+        assert_eq!(of_old("DescribeCluster"), 1, "{extra:?} {counts:?}");
+        assert_eq!(of_old("ListSteps"), 1, "{extra:?} {counts:?}");
+        assert_eq!(counts.get("ListSteps"), Some(&1), "{extra:?} {counts:?}");
+        assert_eq!(counts.get("GetItem"), Some(&1), "{extra:?} {counts:?}");
+        assert_eq!(counts.get("ListClusters"), Some(&2), "{extra:?} {counts:?}");
+        assert_eq!(counts.get("RunJobFlow"), Some(&1), "{extra:?} {counts:?}");
+        assert_eq!(counts.get("DescribeStep"), None, "{extra:?} {counts:?}");
+        // Stop the resumed run's cluster so that the fresh restart is not refused.
+        let stop = [
+            "stop-clusters",
+            "--correlation-id",
+            failed.as_str(),
+            "--yes",
+        ];
+        assert!(sandbox.cyi().args(stop).output().unwrap().status.success());
+    }
+}

@@ -340,7 +340,6 @@ fn status_shows_the_failed_step_with_its_reason_and_log() {
 }
 
 #[test]
-#[ignore = "defect: restart's plan names only the row's CurrentStep; it does not show the failed step's FailureDetails (reason, message, log file) from ListSteps"]
 fn restart_shows_the_failed_step_and_its_reason_before_resuming() {
     let sandbox = Sandbox::start();
     let w = world(&sandbox);

@@ -28,6 +28,7 @@ mod prompts;
 mod races;
 mod readme;
 mod restart;
+mod restart_insight;
 mod sandbox_script;
 mod secrets;
 mod snapshots;

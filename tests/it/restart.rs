@@ -256,7 +256,8 @@ fn ctrl_c_while_a_restart_waits_names_the_cluster_and_how_to_follow_it() {
     failed_row(&sandbox);
     let flags = start::run_flags();
     let args = start::command_args(&["restart"], &flags, &[]);
-    crate::start_cluster_launch::ctrl_c_while_waiting(&sandbox, &[&world.password], &args);
+    // The row's cluster is described once before the launch (why it failed).
+    crate::start_cluster_launch::ctrl_c_while_waiting(&sandbox, &[&world.password], &args, 1);
     // A resume keeps the row for the pipeline.
     assert!(get_row(&sandbox).is_some());
 }

@@ -2,7 +2,7 @@
 //! log location, a step's failure details.
 
 use aws_sdk_emr::primitives::DateTime as AwsDateTime;
-use aws_sdk_emr::types::{ClusterState, ClusterSummary};
+use aws_sdk_emr::types::{ClusterState, ClusterSummary, FailureDetails};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -106,6 +106,31 @@ pub struct StepFailure {
     pub log_file: Option<String>,
 }
 
+impl StepFailure {
+    /// EMR's `FailureDetails` as given by ListSteps or DescribeStep; `None` when every
+    /// field is missing or empty (EMR fills them in late, or not at all).
+    pub fn of(details: &FailureDetails) -> Option<StepFailure> {
+        let keep = |v: Option<&str>| v.filter(|v| !v.is_empty()).map(str::to_owned);
+        let failure = StepFailure {
+            reason: keep(details.reason()),
+            message: keep(details.message()),
+            log_file: keep(details.log_file()),
+        };
+        (failure.reason.is_some() || failure.message.is_some() || failure.log_file.is_some())
+            .then_some(failure)
+    }
+
+    /// Reason, message and log file on one line, as the status screen's FAILURE column.
+    pub fn joined(&self) -> String {
+        [&self.reason, &self.message, &self.log_file]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(": ")
+    }
+}
+
 /// A step's `Status.FailureDetails` (DescribeStep); `None` when EMR gives none.
 pub async fn step_failure(
     aws: &Aws,
@@ -120,18 +145,9 @@ pub async fn step_failure(
         .send()
         .await
         .map_err(|e| aws_error("emr:DescribeStep", e))?;
-    let details = out
+    Ok(out
         .step
         .and_then(|s| s.status)
-        .and_then(|s| s.failure_details);
-    Ok(details.and_then(|f| {
-        let keep = |v: Option<String>| v.filter(|v| !v.is_empty());
-        let failure = StepFailure {
-            reason: keep(f.reason),
-            message: keep(f.message),
-            log_file: keep(f.log_file),
-        };
-        (failure.reason.is_some() || failure.message.is_some() || failure.log_file.is_some())
-            .then_some(failure)
-    }))
+        .and_then(|s| s.failure_details)
+        .and_then(|f| StepFailure::of(&f)))
 }

@@ -402,13 +402,21 @@ pub struct Step {
     pub ended: Option<DateTime<Utc>>,
     /// For a failed step: EMR's reason and message, and the log file it points at.
     pub failure: Option<String>,
+    /// The same, field by field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_details: Option<StepFailure>,
 }
 
 impl Step {
     /// EMR says the step FAILED.
     pub fn has_failed(&self) -> bool {
-        self.state == aws_sdk_emr::types::StepState::Failed.as_str()
+        is_failed_step(&self.state)
     }
+}
+
+/// True for a step state of FAILED.
+pub fn is_failed_step(state: &str) -> bool {
+    state == aws_sdk_emr::types::StepState::Failed.as_str()
 }
 
 /// Every step of a cluster, in the order they were submitted, following ListSteps to
@@ -429,14 +437,9 @@ pub async fn list_steps(aws: &Aws, cluster_id: &str) -> Result<Vec<Step>> {
         for s in page.steps() {
             let status = s.status();
             let timeline = status.and_then(|s| s.timeline());
-            let failure = status.and_then(|s| s.failure_details()).and_then(|f| {
-                let parts: Vec<&str> = [f.reason(), f.message(), f.log_file()]
-                    .into_iter()
-                    .flatten()
-                    .filter(|p| !p.is_empty())
-                    .collect();
-                (!parts.is_empty()).then(|| parts.join(": "))
-            });
+            let failure_details = status
+                .and_then(|s| s.failure_details())
+                .and_then(StepFailure::of);
             steps.push(Step {
                 id: s.id().unwrap_or_default().to_owned(),
                 name: s.name().unwrap_or_default().to_owned(),
@@ -447,7 +450,8 @@ pub async fn list_steps(aws: &Aws, cluster_id: &str) -> Result<Vec<Step>> {
                 created: utc(timeline.and_then(|t| t.creation_date_time())),
                 started: utc(timeline.and_then(|t| t.start_date_time())),
                 ended: utc(timeline.and_then(|t| t.end_date_time())),
-                failure,
+                failure: failure_details.as_ref().map(StepFailure::joined),
+                failure_details,
             });
         }
         marker = page.marker;

@@ -193,6 +193,27 @@ impl Sandbox {
             .collect()
     }
 
+    /// Back to an empty world, as a new sandbox would be but without starting another
+    /// server: moto's state, the harness's faults, EMR script and network, the recorded
+    /// calls, and what `cyi` wrote under HOME (its state and archive).
+    pub fn reset(&self) {
+        self.control("POST", "/moto-api/reset", "");
+        self.set_faults(serde_json::json!([]));
+        self.control("POST", "/_harness/emr", "{}");
+        self.control(
+            "POST",
+            "/_harness/network",
+            r#"{"latency_ms": 0, "throttle_every": 0}"#,
+        );
+        for dir in [".local", "state"] {
+            let path = self.home().join(dir);
+            if path.exists() {
+                std::fs::remove_dir_all(path).unwrap();
+            }
+        }
+        self.clear_calls();
+    }
+
     pub fn clear_calls(&self) {
         self.control("POST", "/_harness/calls/clear", "");
     }
