@@ -25,7 +25,7 @@ use crate::row::RowView;
 use crate::row::archive;
 use crate::row::clear::{self as clear_row, ClusterFact};
 use crate::settings::Settings;
-use crate::text::{display_text, shell_word};
+use crate::text::{cyi_command, display_text, shell_word};
 
 pub async fn run(
     settings: &Settings,
@@ -54,8 +54,11 @@ pub async fn run(
                 aws.region()
             ),
             Some(format!(
-                "a new run starts with: cyi start-cluster --export-date YYYY-MM-DD --correlation-id {}",
-                shell_word(correlation_id)
+                "a new run starts with: {}",
+                cyi_command(&format!(
+                    "start-cluster --export-date YYYY-MM-DD --correlation-id {}",
+                    shell_word(correlation_id)
+                ))
             )),
         ));
     };
@@ -186,14 +189,7 @@ pub async fn run(
     {
         Ok(code) => Ok(code),
         Err(err) => {
-            let restore = if args.archive.is_none() {
-                format!("cyi restore-row --id {entry}")
-            } else {
-                format!(
-                    "cyi restore-row --id {entry} --archive {}",
-                    shell_word(&path.display().to_string())
-                )
-            };
+            let restore = archive::restore_command(&entry, &path);
             Err(Error::refused(
                 format!(
                     "the row was cleared (archive entry {entry}), but the launch failed: {err}"

@@ -11,7 +11,7 @@ use crate::aws::emr::ClusterDetail;
 use crate::aws::s3::Listing;
 use crate::error::{Error, Result};
 use crate::row::RowStatus;
-use crate::text::{count, shell_word};
+use crate::text::{count, cyi_command, shell_word};
 use crate::types::Day;
 
 /// The config's cluster name must be the environment's: the other commands find the
@@ -145,9 +145,10 @@ pub fn decide(
             Some(RowStatus::Failed) => (
                 Outcome::Warned,
                 format!(
-                    "row is FAILED: resumes from step {}, run {}; `cyi clear-row` for a fresh start",
+                    "row is FAILED: resumes from step {}, run {}; `{}` for a fresh start",
                     row.current_step.as_deref().unwrap_or("?"),
-                    row.run_id.map_or("?".to_owned(), |n| (n + 1).to_string())
+                    row.run_id.map_or("?".to_owned(), |n| (n + 1).to_string()),
+                    cyi_command("clear-row")
                 ),
             ),
             Some(RowStatus::Completed) => (
@@ -299,8 +300,9 @@ pub fn refusal(checks: &[Check], correlation_id: &str) -> Option<Error> {
     });
     if running {
         ways.push(format!(
-            "the run is still going: follow it with `cyi status --correlation-id {id}`, or stop it \
-             first with `cyi stop-clusters --correlation-id {id}`"
+            "the run is still going: follow it with `{}`, or stop it first with `{}`",
+            cyi_command(&format!("status --correlation-id {id}")),
+            cyi_command(&format!("stop-clusters --correlation-id {id}"))
         ));
     }
     if failed

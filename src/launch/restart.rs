@@ -4,7 +4,7 @@
 use crate::aws::dynamodb::{self, Item};
 use crate::error::{Error, Result};
 use crate::row::RowStatus;
-use crate::text::shell_word;
+use crate::text::{cyi_command, shell_word};
 use crate::types::Day;
 
 /// What the row says about the restart.
@@ -22,8 +22,11 @@ pub struct RestartDecision {
 pub fn decide(item: &Item, correlation_id: &str, fresh: bool) -> Result<RestartDecision> {
     let hint = || {
         Some(format!(
-            "start the run with an explicit date: cyi start-cluster --export-date YYYY-MM-DD --correlation-id {}",
-            shell_word(correlation_id)
+            "start the run with an explicit date: {}",
+            cyi_command(&format!(
+                "start-cluster --export-date YYYY-MM-DD --correlation-id {}",
+                shell_word(correlation_id)
+            ))
         ))
     };
     let export_date = match item.get("Date") {

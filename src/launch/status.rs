@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::aws::emr::{ClusterDetail, Step, TAG_CORRELATION_ID};
 use crate::row::{RowStatus, RowView, newest_first};
-use crate::text::{display_text, shell_word};
+use crate::text::{cyi_command, display_text, shell_word};
 
 /// What the operator should do next, with the commands to type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -25,11 +25,14 @@ pub fn next_step(
     cluster: Option<&ClusterDetail>,
 ) -> Next {
     let id = shell_word(correlation_id);
-    let resume = format!("cyi restart --correlation-id {id}");
-    let start = format!("cyi start-cluster --export-date YYYY-MM-DD --correlation-id {id}");
-    let fresh = format!("cyi restart --correlation-id {id} --fresh");
+    let resume = cyi_command(&format!("restart --correlation-id {id}"));
+    let start = cyi_command(&format!(
+        "start-cluster --export-date YYYY-MM-DD --correlation-id {id}"
+    ));
+    let fresh = cyi_command(&format!("restart --correlation-id {id} --fresh"));
     let active = cluster.filter(|c| c.is_active());
-    let stop = active.map(|c| format!("cyi stop-clusters --cluster-id {}", c.id));
+    let stop =
+        active.map(|c| cyi_command(&format!("stop-clusters --cluster-id {}", shell_word(&c.id))));
     let status = row.and_then(RowView::row_status);
     let step = row
         .and_then(|r| r.current_step.as_deref())

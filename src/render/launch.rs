@@ -13,6 +13,7 @@ use crate::launch::checks::Outcome;
 use crate::launch::execute::{LaunchView, WaitView};
 use crate::launch::model::RunJobFlow;
 use crate::launch::report::LaunchReport;
+use crate::text::cyi_command;
 
 /// The launch plan: where, what, and each check's outcome.
 pub fn plan(ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
@@ -211,7 +212,10 @@ pub fn launched(ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
 
 /// The command that shows where a run is.
 pub fn follow_command(correlation_id: &str) -> String {
-    format!("cyi status --correlation-id {}", shell_word(correlation_id))
+    cyi_command(&format!(
+        "status --correlation-id {}",
+        shell_word(correlation_id)
+    ))
 }
 
 /// Ctrl-C during `--wait`: the cluster goes on; say which and how to follow it.

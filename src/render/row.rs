@@ -15,6 +15,7 @@ use crate::row::clear::{CLEARING_MEANS, ClearDecision};
 use crate::row::restore::Target;
 use crate::row::{RowView, display_value, ordered};
 use crate::settings::Settings;
+use crate::text::cyi_command;
 
 /// Every attribute of an item: the ones operators look for first, then by name.
 pub fn item_table(item: &Item) -> Table {
@@ -102,8 +103,9 @@ pub fn clear_plan(ui: &mut Ui<'_>, plan: &ClearPlanView<'_>) -> Result<()> {
         "Clearing deletes this row: {CLEARING_MEANS}{step}."
     ))?;
     ui.say(&format!(
-        "Before the delete, a copy is appended to the archive {}; `cyi restore-row` can put it back.",
-        plan.archive.display()
+        "Before the delete, a copy is appended to the archive {}; `{}` can put it back.",
+        plan.archive.display(),
+        cyi_command("restore-row")
     ))
 }
 

@@ -10,6 +10,7 @@ use crate::launch::last_cluster::Diagnosis;
 use crate::launch::status::{EnvironmentReport, RunReport};
 use crate::render::logs::failure_lines;
 use crate::render::row::item_table;
+use crate::text::cyi_command;
 
 /// One run: its row, its cluster and steps, the failed step and what to do next.
 pub fn run(ui: &mut Ui<'_>, report: &RunReport<'_>, item: Option<&Item>) -> Result<()> {
@@ -138,8 +139,9 @@ pub fn environment(
         let stale = report.rows.iter().filter(|l| l.stale).count();
         if stale > 0 {
             ui.say(&format!(
-                "{}: IN_PROGRESS with no active cluster; `cyi status --correlation-id ID` says what to do.",
-                count(stale, "stale row", "stale rows")
+                "{}: IN_PROGRESS with no active cluster; `{}` says what to do.",
+                count(stale, "stale row", "stale rows"),
+                cyi_command("status --correlation-id ID")
             ))?;
         }
     }

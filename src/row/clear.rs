@@ -16,7 +16,7 @@ use crate::output::Ui;
 use crate::row::RowStatus;
 use crate::row::archive::{self, Origin, Record};
 use crate::settings::Settings;
-use crate::text::{display_text, shell_word};
+use crate::text::{cyi_command, display_text, shell_word};
 
 /// What deleting the row does to the pipeline, shown before every clear.
 pub const CLEARING_MEANS: &str = "the next start with this correlation id will begin from the first step instead of resuming from CurrentStep";
@@ -94,8 +94,8 @@ pub fn decide(item: &Item, cluster: &ClusterFact, force: bool) -> Result<ClearDe
                 return Err(Error::refused(
                     format!("{problem}; nothing was cleared"),
                     Some(format!(
-                        "stop it first with `cyi stop-clusters --cluster-id {}`, or pass --force to clear the row anyway",
-                        display_text(&shell_word(id))
+                        "stop it first with `{}`, or pass --force to clear the row anyway",
+                        display_text(&cyi_command(&format!("stop-clusters --cluster-id {}", shell_word(id))))
                     )),
                 ));
             }
@@ -183,7 +183,9 @@ pub async fn execute(
             e.with_outcome(
                 &format!("the row was archived as entry {entry_id}, but its delete was not confirmed, so it may still be there"),
                 Some(format!(
-                    "`cyi rows` shows whether it is still there; if it is gone, `cyi restore-row --id {entry_id}` puts it back"
+                    "`{}` shows whether it is still there; if it is gone, `{}` puts it back",
+                    cyi_command("rows"),
+                    archive::restore_command(&entry_id, archive_path)
                 )),
             )
         })?;
@@ -212,7 +214,8 @@ pub async fn execute(
                 ))?;
             }
             ui.say(&format!(
-                "Cleared. Archived as entry {entry_id}; to put the row back: cyi restore-row --id {entry_id}"
+                "Cleared. Archived as entry {entry_id}; to put the row back: {}",
+                archive::restore_command(&entry_id, archive_path)
             ))?;
             Ok(entry_id)
         }
@@ -223,7 +226,9 @@ pub async fn execute(
                 "the row is gone, but not certainly by this command: another clear deleted it at the same moment, or this command's delete went through and its answer was lost; archive entry {entry_id} keeps it as shown"
             ),
             Some(format!(
-                "`cyi rows` shows it is gone; `cyi restore-row --id {entry_id}` puts it back if it should not be"
+                "`{}` shows it is gone; `{}` puts it back if it should not be",
+                cyi_command("rows"),
+                archive::restore_command(&entry_id, archive_path)
             )),
         )),
         Written::ConditionFailed => {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use super::{Archive, Record, parse};
 use crate::error::{Error, Result};
 use crate::local_file::ReadError;
+use crate::text::{cyi_command, shell_word};
 
 /// The archive's file name inside the state directory.
 pub const FILE_NAME: &str = "archive.jsonl";
@@ -45,6 +46,17 @@ pub fn resolve_with(
 /// The archive to use: `--archive`, else the default place.
 pub fn resolve(explicit: Option<&Path>) -> Result<PathBuf> {
     resolve_with(explicit, |name| std::env::var(name).ok())
+}
+
+/// The command that puts archive entry `entry_id` back: `--archive` is named unless the
+/// archive is the default one, so the command finds the entry as it is pasted.
+pub fn restore_command(entry_id: &str, archive: &Path) -> String {
+    let mut rest = format!("restore-row --id {}", shell_word(entry_id));
+    if resolve(None).ok().as_deref() != Some(archive) {
+        rest.push_str(" --archive ");
+        rest.push_str(&shell_word(&archive.display().to_string()));
+    }
+    cyi_command(&rest)
 }
 
 /// Appends one record so that it can be relied on when this returns: on a line of its

@@ -98,3 +98,53 @@ fn rows_lists_the_data_product_newest_first_across_pages() {
     );
     assert!(text.contains("3 FAILED rows"), "{text}");
 }
+
+#[test]
+fn the_restore_command_a_clear_suggests_works_as_pasted() {
+    let sandbox = sandbox_with_table();
+    sandbox.write_config(
+        "default_env = \"dev\"\n[env.dev]\nregion = \"eu-west-2\"\n[env.night-ops]\nregion = \"eu-west-2\"\n",
+    );
+    let original = row("run-1", "CYI", "FAILED");
+    sandbox.put_row(&original);
+    let archive = sandbox.home().join("kept rows/archive.jsonl");
+    let out = sandbox
+        .cyi()
+        .args([
+            "--env",
+            "night-ops",
+            "clear-row",
+            "--correlation-id",
+            "run-1",
+        ])
+        .arg("--archive")
+        .arg(&archive)
+        .arg("--yes")
+        .assert()
+        .success();
+    let text = stdout(&out);
+    let suggested = text
+        .lines()
+        .find_map(|l| {
+            l.split_once("to put the row back: ")
+                .map(|(_, c)| c.to_owned())
+        })
+        .unwrap_or_else(|| panic!("no restore command: {text}"));
+    // It names the environment and the archive that are not the defaults...
+    assert!(
+        suggested.starts_with("cyi --env night-ops restore-row --id "),
+        "{suggested}"
+    );
+    assert!(suggested.contains("--archive '"), "{suggested}");
+    assert!(sandbox.get_row("run-1", "CYI").is_none());
+    // ...and, pasted as it is, it puts the row back.
+    let words = shlex::split(&suggested).unwrap();
+    assert_eq!(words[0], "cyi");
+    sandbox
+        .cyi()
+        .args(&words[1..])
+        .arg("--yes")
+        .assert()
+        .success();
+    assert_eq!(sandbox.get_row("run-1", "CYI"), Some(original));
+}
