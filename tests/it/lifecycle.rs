@@ -441,7 +441,9 @@ fn start_cluster_reads_overlap_to_two_round_trips_before_the_plan() {
     // Another run's cluster: listed and described, not a reason to refuse.
     sandbox.launch_cluster("cyi", &[("Correlation_Id", "another-run")]);
     sandbox.clear_calls();
-    set_network(&sandbox, 150, 0);
+    // A long round trip, so that a call of one wave cannot look like it waited for
+    // another of the same wave when a loaded machine is slow to send or accept it.
+    set_network(&sandbox, 400, 0);
 
     let run = start::start(&sandbox, &[&w.password], &["--dry-run"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
