@@ -190,7 +190,7 @@ pub async fn mfa_credentials(
         .then(session_cache::default_dir)
         .flatten();
     if let Some(dir) = &cache_dir
-        && let Some(session) = session_cache::read(dir, &key, Utc::now())
+        && let Some(session) = session_cache::read(dir, &key, Utc::now())?
     {
         return Ok(provider(&session));
     }
