@@ -207,10 +207,10 @@ pub async fn mfa_credentials(
         let _ = writeln!(
             std::io::stderr(),
             "warning: {}",
-            crate::text::escape::escape(&format!(
+            crate::text::one_line(&crate::text::escape::escape(&format!(
                 "cannot write the session cache in {}: {err}",
                 dir.display()
-            ))
+            )))
         );
     }
     Ok(provider(&session))

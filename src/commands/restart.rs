@@ -119,12 +119,14 @@ pub async fn run(
     let action = if args.fresh {
         format!(
             "Clear the row of {correlation_id:?} and launch cluster '{}' for {}",
-            settings.cluster_name, decision.export_date
+            display_text(&settings.cluster_name),
+            decision.export_date
         )
     } else {
         format!(
             "Launch cluster '{}' for {} to resume {correlation_id:?}",
-            settings.cluster_name, decision.export_date
+            display_text(&settings.cluster_name),
+            decision.export_date
         )
     };
     confirm::confirm(settings, &action)?;

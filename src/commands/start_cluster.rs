@@ -19,6 +19,7 @@ use crate::launch::report::LaunchReport;
 use crate::output::Ui;
 use crate::render;
 use crate::settings::Settings;
+use crate::text::display_text;
 
 pub async fn run(
     settings: &Settings,
@@ -52,7 +53,8 @@ pub async fn run(
         settings,
         &format!(
             "Launch cluster '{}' for {}",
-            settings.cluster_name, prepared.inputs.run.export_date
+            display_text(&settings.cluster_name),
+            prepared.inputs.run.export_date
         ),
     )?;
     let wait = args.wait.then(|| Duration::from_secs(args.timeout));
