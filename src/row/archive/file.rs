@@ -70,6 +70,10 @@ pub fn append(path: &Path, record: &Record) -> Result<()> {
     )
     .map_err(|e| match e {
         ReadError::Io(e) => place(e),
+        // A folder stays what it always was: a write that failed (exit 1).
+        ReadError::Directory => place(std::io::Error::from_raw_os_error(
+            rustix::io::Errno::ISDIR.raw_os_error(),
+        )),
         other => Error::usage(format!(
             "cannot write the archive {}: {other}",
             path.display()
