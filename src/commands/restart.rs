@@ -106,9 +106,9 @@ pub async fn run(
         ui.say("\n2. Launch")?;
     }
     render::launch::plan(ui, &report)?;
-    if settings.dry_run {
-        ui.document(&report)?;
-    }
+    // The plan is the document from here on; a refusal or a failure later is added to
+    // it as its `error`, and a launch completes it.
+    ui.document(&report)?;
     if let Some(refusal) = prepared.refusal() {
         return Err(refusal);
     }
@@ -148,6 +148,8 @@ pub async fn run(
     if let Some(info) = report.restart.as_mut() {
         info.archive_entry = Some(entry.clone());
     }
+    // Should the launch fail now, the document still names the entry to restore.
+    ui.document(&report)?;
     match execute(
         settings,
         aws,

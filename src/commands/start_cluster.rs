@@ -39,9 +39,9 @@ pub async fn run(
     let prepared = prepare(settings, aws, inputs, StateRowSource::Read, args.force).await?;
     let mut report = LaunchReport::new(&prepared, settings, aws);
     render::launch::plan(ui, &report)?;
-    if settings.dry_run {
-        ui.document(&report)?;
-    }
+    // The plan is the document from here on; a refusal or a failure later is added to
+    // it as its `error`, and a launch completes it.
+    ui.document(&report)?;
     if let Some(refusal) = prepared.refusal() {
         return Err(refusal);
     }

@@ -101,7 +101,13 @@ pub async fn run(
             Ok(()) = &mut interrupt => None,
         };
         match waited {
-            Some(waited) => waited?,
+            Some(Ok(())) => {}
+            // The terminations were sent: the document still says which were answered,
+            // and carries the error that stopped the wait.
+            Some(Err(error)) => {
+                show::document(ui, &scope, &plan, &results, false)?;
+                return Err(error);
+            }
             None => interrupted_wait = true,
         }
         timed_out = stop::record_final_states(&mut results, &states, interrupted_wait);

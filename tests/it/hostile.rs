@@ -281,4 +281,31 @@ fn an_archive_to_write_that_is_a_fifo_is_refused_and_nothing_is_deleted() {
     );
     assert!(sandbox.get_row("run-1", "CYI").is_some());
     assert_eq!(sandbox.count_of(&["DeleteItem"]), 0);
+
+    // With --output json: one document, the plan with the refusal in it.
+    let mut cmd = sandbox.cyi_piped();
+    cmd.args([
+        "clear-row",
+        "--correlation-id",
+        "run-1",
+        "--yes",
+        "--output",
+        "json",
+    ])
+    .arg("--archive")
+    .arg(&fifo_path);
+    let out = finish(cmd.spawn().unwrap(), Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["correlation_id"], "run-1", "{doc}");
+    assert_eq!(doc["deleted"], false, "{doc}");
+    assert_eq!(doc["error"]["code"], "usage", "{doc}");
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is a FIFO (named pipe)"),
+        "{doc}"
+    );
+    assert!(sandbox.get_row("run-1", "CYI").is_some());
 }
