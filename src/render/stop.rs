@@ -255,7 +255,6 @@ pub fn wait_note(waiting: usize, timeout_secs: u64) -> String {
     )
 }
 
-/// The note printed when `--wait` ran out of time.
 /// What a stop that left a target running failed at: the error it ends with (exit 1,
 /// and the `error` of its JSON document beside the results); None when every target
 /// was terminated (or, after `--wait`, is gone).
@@ -283,6 +282,7 @@ pub fn failure(results: &[StopResult], timed_out: &[String]) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// The note printed when `--wait` ran out of time.
 pub fn timeout_note(timeout_secs: u64, still: &[String]) -> String {
     format!(
         "timed out after {timeout_secs}s; still not terminated: {}",
