@@ -29,7 +29,8 @@ pub trait WaitView {
 }
 
 /// Launches, says so, and with `wait` follows the cluster. A launch failure is
-/// returned before any document is written.
+/// returned as it is (the caller's plan document carries it); from the launch on, the
+/// document names the cluster, and a failure while following it is added to that.
 pub async fn execute(
     settings: &Settings,
     aws: &Aws,
