@@ -11,6 +11,7 @@ use crate::prompt::{self, Reply};
 use crate::settings::Settings;
 use crate::text::display_text;
 use crate::text::escape::escape;
+use crate::text::one_line;
 
 /// What must happen before a destructive action may go ahead.
 #[derive(Debug, PartialEq, Eq)]
@@ -117,7 +118,7 @@ pub fn confirm_on(prompt: &mut dyn Prompt, facts: Situation<'_>, action: &str) -
         Gate::Proceed => Ok(()),
         Gate::Refuse(message) => Err(Error::NotConfirmed { message }),
         Gate::AskYesNo => {
-            let answer = prompt.ask(&escape(&format!("{action} in {env}? [y/N] ")))?;
+            let answer = prompt.ask(&one_line(&escape(&format!("{action} in {env}? [y/N] "))))?;
             if prompt::is_yes(&answer) {
                 Ok(())
             } else {
@@ -125,7 +126,7 @@ pub fn confirm_on(prompt: &mut dyn Prompt, facts: Situation<'_>, action: &str) -
             }
         }
         Gate::AskEnvName => {
-            let typed = prompt.ask(&escape(&env_name_question(env, action)))?;
+            let typed = prompt.ask(&one_line(&escape(&env_name_question(env, action))))?;
             check_typed_name(&typed, env)
         }
     }

@@ -84,19 +84,27 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode
     dialoguer::console::set_colors_enabled(settings.color);
     for note in &settings.notes {
         let note = escape(note);
+        let note = text::one_line(&note);
         writeln!(err.clone(), "{} {note}", style("note:").cyan().for_stderr())
             .map_err(|e| Error::io("cannot write to stderr", e))?;
     }
-    let mut ui = Ui {
-        out,
-        err: &mut messages,
-        format: settings.output,
-    };
+    let mut ui = Ui::new(out, &mut messages, settings.output);
+    let result = run_command(&cli, &settings, &mut ui, err);
+    ui.finish(result)
+}
+
+/// The command itself, after the settings: whatever document it makes is kept in `ui`.
+fn run_command(
+    cli: &Cli,
+    settings: &Settings,
+    ui: &mut Ui<'_>,
+    err: &SharedWriter,
+) -> Result<ExitCode> {
     // The archive is a local file: listing it needs no region and no credentials.
     if let Command::RestoreRow(args) = &cli.command
         && args.list
     {
-        return commands::restore_row::list(&mut ui, args);
+        return commands::restore_row::list(ui, args);
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -105,24 +113,20 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &SharedWriter) -> Result<ExitCode
     runtime.block_on(async {
         let aws = Aws::connect(&settings.aws, err).await?;
         match &cli.command {
-            Command::Clusters => commands::clusters::run(&settings, &aws, &mut ui).await,
+            Command::Clusters => commands::clusters::run(settings, &aws, ui).await,
             Command::StopClusters(args) => {
-                commands::stop_clusters::run(&settings, args, &aws, &mut ui).await
+                commands::stop_clusters::run(settings, args, &aws, ui).await
             }
-            Command::ClearRow(args) => {
-                commands::clear_row::run(&settings, &aws, &mut ui, args).await
-            }
-            Command::RestoreRow(args) => {
-                commands::restore_row::run(&settings, &aws, &mut ui, args).await
-            }
-            Command::Rows(args) => commands::rows::run(&settings, &aws, &mut ui, args).await,
+            Command::ClearRow(args) => commands::clear_row::run(settings, &aws, ui, args).await,
+            Command::RestoreRow(args) => commands::restore_row::run(settings, &aws, ui, args).await,
+            Command::Rows(args) => commands::rows::run(settings, &aws, ui, args).await,
             Command::StartCluster(args) => {
-                commands::start_cluster::run(&settings, &aws, &mut ui, args).await
+                commands::start_cluster::run(settings, &aws, ui, args).await
             }
-            Command::Status(args) => commands::status::run(&settings, &aws, &mut ui, args).await,
-            Command::Logs(args) => commands::logs::run(&settings, &aws, &mut ui, args).await,
-            Command::History(args) => commands::history::run(&settings, &aws, &mut ui, args).await,
-            Command::Restart(args) => commands::restart::run(&settings, &aws, &mut ui, args).await,
+            Command::Status(args) => commands::status::run(settings, &aws, ui, args).await,
+            Command::Logs(args) => commands::logs::run(settings, &aws, ui, args).await,
+            Command::History(args) => commands::history::run(settings, &aws, ui, args).await,
+            Command::Restart(args) => commands::restart::run(settings, &aws, ui, args).await,
             Command::Completions(_) => Ok(ExitCode::SUCCESS),
         }
     })
@@ -144,8 +148,9 @@ pub fn finish_parse_error(
     }
     if words_need_escaping(args) {
         // clap quotes the command line's words as they are (on a terminal, escape
-        // sequences and all): then the plain message, escaped, in place of clap's own.
-        let text = error.render().to_string();
+        // sequences and all): then the plain message, escaped, in place of clap's own,
+        // with each such word shown on one line wherever clap quoted it.
+        let text = shown_words(&error.render().to_string(), args);
         let _ = if error.use_stderr() {
             write!(std::io::stderr(), "{}", escape(&text))
         } else {
@@ -157,10 +162,28 @@ pub fn finish_parse_error(
     ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(error::EXIT_USAGE))
 }
 
-/// Some word of the command line holds a character a terminal would act on.
+/// Some word of the command line holds a character a terminal would act on, or a
+/// line break that would make clap's message show a line of its own.
 fn words_need_escaping(args: &[std::ffi::OsString]) -> bool {
-    args.iter()
-        .any(|a| a.to_string_lossy().chars().any(text::escape::is_unsafe))
+    args.iter().any(|a| needs_showing(&a.to_string_lossy()))
+}
+
+fn needs_showing(word: &str) -> bool {
+    word.chars()
+        .any(|c| c == '\n' || c == '\r' || text::escape::is_unsafe(c))
+}
+
+/// clap's message with every word of the command line that needs it shown escaped
+/// and on one line (`\n` for a newline).
+fn shown_words(message: &str, args: &[std::ffi::OsString]) -> String {
+    let mut message = message.to_owned();
+    for word in args.iter().map(|a| a.to_string_lossy()) {
+        if needs_showing(&word) {
+            let shown = escape(&word).replace('\n', "\\n");
+            message = message.replace(&*word, &shown);
+        }
+    }
+    message
 }
 
 /// The exit code of a run, printing a failure in the one place that does: the human
@@ -189,8 +212,14 @@ pub fn finish<W: Write>(
         return error.to_exit_code();
     }
     // The one place an error is printed. Its message may quote input, a file or AWS:
-    // escaped, unlike the label's own styling.
+    // escaped, unlike the label's own styling, and one line whatever a value held.
     let message = escape(&error.to_string()).into_owned();
+    // A config error may be TOML's own layout (place, line, caret), made one line at
+    // each of its other sources; every other message is one line here.
+    let message = match error {
+        Error::Config { .. } => message,
+        _ => text::one_line(&message).into_owned(),
+    };
     let _ = writeln!(
         err,
         "{} {message}",
@@ -198,6 +227,7 @@ pub fn finish<W: Write>(
     );
     if let Some(hint) = error.hint() {
         let hint = escape(hint);
+        let hint = text::one_line(&hint);
         let _ = writeln!(err, "{} {hint}", style("hint:").yellow().for_stderr());
     }
     error.to_exit_code()
@@ -211,16 +241,13 @@ fn all_envs(
     log: &SharedWriter,
 ) -> Result<ExitCode> {
     let all = settings::load_all(&cli.global, std::io::stderr().is_terminal())?;
-    let mut ui = Ui {
-        out,
-        err: messages,
-        format: cli.global.output,
-    };
-    tokio::runtime::Builder::new_current_thread()
+    let mut ui = Ui::new(out, messages, cli.global.output);
+    let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::io("cannot start the async runtime", e))?
-        .block_on(commands::all_envs::run(&all, &mut ui, log))
+        .map_err(|e| Error::io("cannot start the async runtime", e))
+        .and_then(|runtime| runtime.block_on(commands::all_envs::run(&all, &mut ui, log)));
+    ui.finish(result)
 }
 
 #[cfg(test)]
@@ -258,6 +285,14 @@ mod tests {
         assert!(words_need_escaping(&words(&["cyi", "x\u{1b}[2J"])));
         assert!(words_need_escaping(&words(&["cyi", "--env", "a\u{9b}"])));
         assert!(words_need_escaping(&words(&["cyi", "a\u{202e}b"])));
+        assert!(words_need_escaping(&words(&["cyi", "a\nerror: forged"])));
+        assert_eq!(
+            shown_words(
+                "error: invalid value 'a\nerror: forged' for '--x'\n\nFor more",
+                &words(&["cyi", "--x", "a\nerror: forged"])
+            ),
+            "error: invalid value 'a\\nerror: forged' for '--x'\n\nFor more"
+        );
     }
 
     #[test]
@@ -265,6 +300,13 @@ mod tests {
         let error = Error::usage_hint("no row 'a\u{1b}[2J'", "try \u{9b}1m");
         let (_, out, err) = finished(error, OutputFormat::Json, "");
         assert_eq!(err, "error: no row 'a\\x1b[2J'\nhint: try \\u{9b}1m\n");
+        // A value holding a newline cannot add a line of its own.
+        let error = Error::usage_hint("no row 'a\nerror: forged'", "b\nhint: forged");
+        let (_, _, shown) = finished(error, OutputFormat::Table, "");
+        assert_eq!(
+            shown,
+            "error: no row 'a\\nerror: forged'\nhint: b\\nhint: forged\n"
+        );
         // The JSON document keeps the exact text.
         let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(doc["error"]["message"], "no row 'a\u{1b}[2J'");

@@ -3,6 +3,11 @@
 //! after following links is read (a FIFO would block forever, a device could be
 //! endless), a dangling link is named with its target, a size cap is enforced while
 //! reading, a UTF-8 byte order mark is dropped and anything else must be UTF-8.
+//!
+//! Writing goes through one function too, [`open_for_write`]: the path is opened
+//! without blocking and the *opened* descriptor is checked (no stat-then-open race), so
+//! a FIFO with no reader, a socket or a device at the archive's or a cache file's path
+//! is refused by name instead of hanging the command.
 
 use std::fmt;
 use std::io::Read;
@@ -23,6 +28,8 @@ pub enum ReadError {
     Directory,
     /// A FIFO, socket or device.
     Special,
+    /// A FIFO, socket or device found where a file was to be written: what it is.
+    NotWritable { what: &'static str },
     /// Larger than the caller's limit (in bytes).
     TooLarge { limit: u64 },
     /// Bytes that are not UTF-8 text.
@@ -57,6 +64,9 @@ impl fmt::Display for ReadError {
                     f,
                     "is larger than the limit of {limit} bytes; refusing to read it"
                 )
+            }
+            ReadError::NotWritable { what } => {
+                write!(f, "is {what}, not a regular file; refusing to write to it")
             }
             ReadError::NotUtf8 => write!(f, "is not UTF-8 text"),
             ReadError::Io(err) => write!(f, "cannot be read: {err}"),
@@ -96,6 +106,100 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         return Err(ReadError::TooLarge { limit });
     }
     Ok(bytes)
+}
+
+/// Opens `path` for writing with `options` (which say how: append, create, mode), and
+/// hands back the file only if it is a regular file (links followed). The open never
+/// blocks: a FIFO without a reader, a socket or a device is refused as
+/// [`ReadError::NotWritable`] naming what it is, a folder as [`ReadError::Directory`].
+/// The kind is checked on the opened descriptor, so nothing can be swapped in between.
+pub fn open_for_write(
+    path: &Path,
+    options: &mut std::fs::OpenOptions,
+) -> Result<std::fs::File, ReadError> {
+    let file = match open_nonblocking_with(path, options) {
+        Ok(file) => file,
+        Err(err) if err.kind() == std::io::ErrorKind::IsADirectory => {
+            return Err(ReadError::Directory);
+        }
+        // ENXIO: a FIFO opened write-only with no reader, or a socket.
+        Err(err) if err.raw_os_error() == Some(rustix::io::Errno::NXIO.raw_os_error()) => {
+            let what = std::fs::metadata(path).map_or("a FIFO or socket", |m| special_kind(&m));
+            return Err(ReadError::NotWritable { what });
+        }
+        Err(err) => return Err(ReadError::Io(err)),
+    };
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if meta.is_dir() {
+        return Err(ReadError::Directory);
+    }
+    if !meta.is_file() {
+        return Err(ReadError::NotWritable {
+            what: special_kind(&meta),
+        });
+    }
+    // Writes to a regular file then behave as usual (O_NONBLOCK means nothing for
+    // one, but the flag is not left behind).
+    blocking_again(&file).map_err(ReadError::Io)?;
+    Ok(file)
+}
+
+/// What a file that is not a regular file or folder is, as an error names it.
+fn special_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() {
+            return "a character device";
+        }
+        if kind.is_block_device() {
+            return "a block device";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(unix)]
+fn open_nonblocking_with(
+    path: &Path,
+    options: &mut std::fs::OpenOptions,
+) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // NONBLOCK: a FIFO must not block the open. NOCTTY: a terminal device at the path
+    // never becomes the process's controlling terminal.
+    let flags = rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOCTTY;
+    options.custom_flags(flags.bits() as i32).open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking_with(
+    path: &Path,
+    options: &mut std::fs::OpenOptions,
+) -> std::io::Result<std::fs::File> {
+    options.open(path)
+}
+
+#[cfg(unix)]
+fn blocking_again(file: &std::fs::File) -> std::io::Result<()> {
+    let flags = rustix::fs::fcntl_getfl(file)?;
+    rustix::fs::fcntl_setfl(file, flags.difference(rustix::fs::OFlags::NONBLOCK))?;
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn blocking_again(_: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// The text without a leading UTF-8 byte order mark.
@@ -197,6 +301,50 @@ mod tests {
         let err = read_text(Path::new("/dev/zero"), 100).unwrap_err();
         assert!(matches!(err, ReadError::Special), "{err:?}");
         assert!(err.is_usage());
+    }
+
+    fn append() -> std::fs::OpenOptions {
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).read(true).append(true);
+        options
+    }
+
+    #[test]
+    fn a_write_opens_a_regular_file_and_refuses_anything_else_without_blocking() {
+        use std::io::Write;
+        let d = dir();
+        let path = d.path().join("archive.jsonl");
+        let mut file = open_for_write(&path, &mut append()).unwrap();
+        file.write_all(b"x\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "x\n");
+        let err = open_for_write(d.path(), &mut append()).unwrap_err();
+        assert!(matches!(err, ReadError::Directory), "{err:?}");
+        let fifo = d.path().join("fifo");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+            0,
+        )
+        .unwrap();
+        // Read-write (as the archive opens it) and write-only (no reader: ENXIO).
+        let err = open_for_write(&fifo, &mut append()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "is a FIFO (named pipe), not a regular file; refusing to write to it"
+        );
+        assert!(err.is_usage());
+        let mut write_only = std::fs::OpenOptions::new();
+        write_only.append(true);
+        let err = open_for_write(&fifo, &mut write_only).unwrap_err();
+        assert!(err.to_string().contains("is a FIFO"), "{err}");
+        let err = open_for_write(Path::new("/dev/null"), &mut append()).unwrap_err();
+        assert!(err.to_string().contains("a character device"), "{err}");
+        let socket = d.path().join("socket");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let err = open_for_write(&socket, &mut write_only).unwrap_err();
+        assert!(err.to_string().contains("is a socket"), "{err}");
     }
 
     #[test]

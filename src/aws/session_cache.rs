@@ -11,6 +11,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha1::{Digest, Sha1};
 
+use crate::local_file::ReadError;
+
 /// botocore treats a cached session as expired this long before its end (its
 /// `DEFAULT_EXPIRY_WINDOW_SECONDS`); so do we, so that neither tool hands out a session
 /// that dies in the middle of a command.
@@ -148,11 +150,31 @@ fn entry_path(dir: &Path, key: &str) -> PathBuf {
     dir.join(format!("{key}.json"))
 }
 
+/// The largest cache entry read: botocore's are well under 2 KB.
+const MAX_ENTRY_BYTES: u64 = 64 * 1024;
+
 /// The cached session under `key`, when there is one that lasts beyond the expiry
-/// window. A missing, unreadable, malformed or expiring entry is simply no entry.
-pub fn read(dir: &Path, key: &str, now: DateTime<Utc>) -> Option<Session> {
-    let text = std::fs::read_to_string(entry_path(dir, key)).ok()?;
-    let entry: Entry = serde_json::from_str(&text).ok()?;
+/// window. A missing, unreadable, malformed or expiring entry is simply no entry; a
+/// FIFO, socket or device at the entry's path is an error naming it (read through
+/// `local_file`, so it is never waited on).
+pub fn read(
+    dir: &Path,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Session>, crate::error::Error> {
+    let path = entry_path(dir, key);
+    match crate::local_file::read_text(&path, MAX_ENTRY_BYTES) {
+        Ok(text) => Ok(parse_entry(&text, now)),
+        Err(err @ ReadError::Special) => Err(crate::error::Error::usage_hint(
+            format!("the session cache file {}: {err}", path.display()),
+            "remove it, or pass --no-cache",
+        )),
+        Err(_) => Ok(None),
+    }
+}
+
+fn parse_entry(text: &str, now: DateTime<Utc>) -> Option<Session> {
+    let entry: Entry = serde_json::from_str(text).ok()?;
     let expiration = parse_expiration(&entry.credentials.expiration)?;
     if expiration - now < EXPIRY_WINDOW {
         return None;
@@ -216,22 +238,17 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
 }
 
-#[cfg(unix)]
+/// A new file only its owner can read, opened like every local write (see
+/// `local_file::open_for_write`).
 fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    crate::local_file::open_for_write(path, &mut options).map_err(|e| match e {
+        ReadError::Io(e) => e,
+        other => std::io::Error::other(other.to_string()),
+    })
 }
 
 /// The expiry as botocore may have written it: ISO 8601 with an offset or `Z`
@@ -316,7 +333,7 @@ mod tests {
         let now = Utc::now();
         let end = now + chrono::TimeDelta::hours(1);
         write(&cache, "k", &session(end)).unwrap();
-        let back = read(&cache, "k", now).unwrap();
+        let back = read(&cache, "k", now).unwrap().unwrap();
         assert_eq!(back.access_key_id, "ASIAEXAMPLE");
         assert_eq!(back.secret_access_key, "secret");
         assert_eq!(back.expiration.timestamp(), end.timestamp());
@@ -325,8 +342,12 @@ mod tests {
             Some("arn:aws:sts::123456789012:assumed-role/ops/cyi")
         );
         // Within botocore's window of the end it counts as expired.
-        assert!(read(&cache, "k", end - chrono::TimeDelta::minutes(14)).is_none());
-        assert!(read(&cache, "other", now).is_none());
+        assert!(
+            read(&cache, "k", end - chrono::TimeDelta::minutes(14))
+                .unwrap()
+                .is_none()
+        );
+        assert!(read(&cache, "other", now).unwrap().is_none());
         let leftovers: Vec<_> = std::fs::read_dir(&cache).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
     }
@@ -357,8 +378,28 @@ mod tests {
             ),
         ] {
             std::fs::write(dir.path().join(format!("{key}.json")), text).unwrap();
-            assert!(read(dir.path(), key, now).is_none(), "{key}");
+            assert!(read(dir.path(), key, now).unwrap().is_none(), "{key}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_in_the_cache_is_refused_by_name_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.json");
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &path,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+        )
+        .unwrap();
+        let err = read(dir.path(), "k", Utc::now()).unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::EXIT_USAGE);
+        assert!(
+            err.to_string()
+                .contains(&format!("{}: is not a regular file", path.display())),
+            "{err}"
+        );
     }
 
     #[test]

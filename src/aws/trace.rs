@@ -41,9 +41,10 @@ impl Trace {
     /// A trace line that cannot be written is dropped: tracing never fails a call.
     fn line(&self, text: std::fmt::Arguments<'_>) {
         let mut log = self.log.clone();
-        // Operation names, URIs and answers can carry outside text: escaped.
+        // Operation names, URIs and answers can carry outside text: escaped, one line.
         let text = text.to_string();
-        let _ = writeln!(log, "{}", crate::text::escape::escape(&text));
+        let text = crate::text::escape::escape(&text);
+        let _ = writeln!(log, "{}", crate::text::one_line(&text));
     }
 }
 

@@ -113,9 +113,11 @@ pub async fn run(
     report.forced = decision.forced.is_some();
     report.archive = Some(&archive_path);
 
+    // The plan is the document from here on (`deleted: false`); a refusal or failure
+    // later (the archive cannot be written, the delete is refused) is added to it.
+    ui.document(&report)?;
     if settings.dry_run {
         ui.say("dry run: nothing was changed")?;
-        ui.document(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
     // Confirm, execute, report.

@@ -158,7 +158,7 @@ async fn find_run(
         format!(
             "no run {}: {row_says}, and no '{}' cluster tagged Correlation_Id with it",
             display_text(correlation_id),
-            settings.cluster_name
+            display_text(&settings.cluster_name)
         ),
         Some(format!(
             "check the id with `{}`; `{}` lists past clusters and their ids",

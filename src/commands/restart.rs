@@ -136,9 +136,9 @@ pub async fn run(
         ui.say("\n2. Launch")?;
     }
     render::launch::plan(ui, &report)?;
-    if settings.dry_run {
-        ui.document(&report)?;
-    }
+    // The plan is the document from here on; a refusal or a failure later is added to
+    // it as its `error`, and a launch completes it.
+    ui.document(&report)?;
     if let Some(refusal) = prepared.refusal() {
         return Err(refusal);
     }
@@ -149,12 +149,14 @@ pub async fn run(
     let action = if args.fresh {
         format!(
             "Clear the row of {correlation_id:?} and launch cluster '{}' for {}",
-            settings.cluster_name, decision.export_date
+            display_text(&settings.cluster_name),
+            decision.export_date
         )
     } else {
         format!(
             "Launch cluster '{}' for {} to resume {correlation_id:?}",
-            settings.cluster_name, decision.export_date
+            display_text(&settings.cluster_name),
+            decision.export_date
         )
     };
     confirm::confirm(settings, &action)?;
@@ -176,6 +178,8 @@ pub async fn run(
     if let Some(info) = report.restart.as_mut() {
         info.archive_entry = Some(entry.clone());
     }
+    // Should the launch fail now, the document still names the entry to restore.
+    ui.document(&report)?;
     match execute(
         settings,
         aws,

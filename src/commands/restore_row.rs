@@ -208,9 +208,11 @@ pub async fn run(
         dry_run: settings.dry_run,
         restored: false,
     };
+    // The plan is the document from here on (`restored: false`); a failure later is
+    // added to it as its `error`.
+    ui.document(&report)?;
     if settings.dry_run {
         ui.say("dry run: nothing was changed")?;
-        ui.document(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
 

@@ -19,6 +19,7 @@ use crate::launch::report::LaunchReport;
 use crate::output::Ui;
 use crate::render;
 use crate::settings::Settings;
+use crate::text::display_text;
 
 pub async fn run(
     settings: &Settings,
@@ -38,9 +39,9 @@ pub async fn run(
     let prepared = prepare(settings, aws, inputs, StateRowSource::Read, args.force).await?;
     let mut report = LaunchReport::new(&prepared, settings, aws);
     render::launch::plan(ui, &report)?;
-    if settings.dry_run {
-        ui.document(&report)?;
-    }
+    // The plan is the document from here on; a refusal or a failure later is added to
+    // it as its `error`, and a launch completes it.
+    ui.document(&report)?;
     if let Some(refusal) = prepared.refusal() {
         return Err(refusal);
     }
@@ -52,7 +53,8 @@ pub async fn run(
         settings,
         &format!(
             "Launch cluster '{}' for {}",
-            settings.cluster_name, prepared.inputs.run.export_date
+            display_text(&settings.cluster_name),
+            prepared.inputs.run.export_date
         ),
     )?;
     let wait = args.wait.then(|| Duration::from_secs(args.timeout));

@@ -10,13 +10,14 @@ use crate::aws::Aws;
 use crate::aws::dynamodb::{self, Item};
 use crate::aws::emr;
 use crate::cli::StatusArgs;
-use crate::error::{EXIT_FAILED, Result};
+use crate::error::{Error, Result};
 use crate::launch::last_cluster;
 use crate::launch::status::{EnvironmentReport, RunReport, next_step, overview};
 use crate::output::Ui;
 use crate::render;
 use crate::row::RowView;
 use crate::settings::Settings;
+use crate::text::display_text;
 
 pub async fn run(
     settings: &Settings,
@@ -60,19 +61,21 @@ async fn one_run(
         steps: last.steps,
         next,
     };
-    // For scripts: an id that names nothing (no row, no cluster) is a failure; the
-    // screen still says how such a run starts.
-    let code = if report.row.is_none() && report.cluster.is_none() {
-        ExitCode::from(EXIT_FAILED)
-    } else {
-        ExitCode::SUCCESS
-    };
+    // For scripts: an id that names nothing (no row, no cluster) is a failure (exit 1,
+    // and the `error` of the document); the screen still says how such a run starts.
+    let unknown = report.row.is_none() && report.cluster.is_none();
     if ui.json() {
         ui.document(&report)?;
     } else {
         render::status::run(ui, &report, item.as_ref())?;
     }
-    Ok(code)
+    if unknown {
+        return Err(Error::Failed(format!(
+            "no state row and no cluster for correlation id {}",
+            display_text(correlation_id)
+        )));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn environment(settings: &Settings, aws: &Aws, ui: &mut Ui<'_>) -> Result<ExitCode> {

@@ -16,7 +16,7 @@ use crate::aws::Aws;
 use crate::aws::emr::{self, ClusterDetail};
 use crate::cli::StopClustersArgs;
 use crate::confirm;
-use crate::error::{EXIT_FAILED, EXIT_INTERRUPTED, Error, Result};
+use crate::error::{EXIT_INTERRUPTED, Error, Result};
 use crate::output::Ui;
 use crate::render::stop::{self as show, StopScope};
 use crate::settings::Settings;
@@ -102,7 +102,13 @@ pub async fn run(
             Ok(()) = &mut interrupt => None,
         };
         match waited {
-            Some(waited) => waited?,
+            Some(Ok(())) => {}
+            // The terminations were sent: the document still says which were answered,
+            // and carries the error that stopped the wait.
+            Some(Err(error)) => {
+                show::document(ui, &scope, &plan, &results, false)?;
+                return Err(error);
+            }
             None => interrupted_wait = true,
         }
         timed_out = stop::record_final_states(&mut results, &states, interrupted_wait);
@@ -118,10 +124,11 @@ pub async fn run(
     if !timed_out.is_empty() {
         ui.note(&show::timeout_note(args.timeout, &timed_out))?;
     }
-    if results.iter().all(|r| r.outcome.is_ok()) && timed_out.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        Ok(ExitCode::from(EXIT_FAILED))
+    // A target left running fails the command, so the document carries it as its
+    // `error` (beside the results that say which), like any other failure.
+    match show::failure(&results, &timed_out) {
+        None => Ok(ExitCode::SUCCESS),
+        Some(failure) => Err(Error::Failed(failure)),
     }
 }
 

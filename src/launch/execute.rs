@@ -10,7 +10,7 @@ use super::run;
 use super::wait::{self, Followed};
 use crate::aws::Aws;
 use crate::aws::emr::ClusterDetail;
-use crate::error::{EXIT_FAILED, EXIT_INTERRUPTED, Error, Result};
+use crate::error::{EXIT_INTERRUPTED, Error, Result};
 use crate::output::Ui;
 use crate::settings::Settings;
 
@@ -29,7 +29,8 @@ pub trait WaitView {
 }
 
 /// Launches, says so, and with `wait` follows the cluster. A launch failure is
-/// returned before any document is written.
+/// returned as it is (the caller's plan document carries it); from the launch on, the
+/// document names the cluster, and a failure while following it is added to that.
 pub async fn execute(
     settings: &Settings,
     aws: &Aws,
@@ -58,28 +59,40 @@ pub async fn execute(
     })
     .await;
     progress.finish(ui)?;
-    let (code, reason) = match followed? {
+    let followed = match followed {
+        Ok(followed) => followed,
+        Err(error) => {
+            // Launched, then not followed to its end (a timeout, a failed read): the
+            // document still names the cluster, and carries the error.
+            ui.document(&*report)?;
+            return Err(error);
+        }
+    };
+    match followed {
         Followed::Up(cluster) => {
             report.state = Some(cluster.state);
-            (ExitCode::SUCCESS, None)
+            ui.document(&*report)?;
+            Ok(ExitCode::SUCCESS)
         }
         Followed::Interrupted(last) => {
             report.state = last.map(|c| c.state);
             report.interrupted = true;
             ui.document(&*report)?;
             view.wait_interrupted(ui, report)?;
-            return Ok(ExitCode::from(EXIT_INTERRUPTED));
+            Ok(ExitCode::from(EXIT_INTERRUPTED))
         }
+        // The cluster ended instead of coming up: a failure of this command (exit 1),
+        // which the document carries as its `error` beside the state reached.
         Followed::Failed(cluster) => {
             report.state = Some(cluster.state.clone());
             ui.document(&*report)?;
-            return Err(Error::Failed(format!(
+            Err(Error::Failed(format!(
                 "cluster {cluster_id} ended TERMINATED_WITH_ERRORS: {}",
                 cluster
                     .state_change_reason
                     .as_deref()
                     .unwrap_or("no reason given")
-            )));
+            )))
         }
         Followed::Ended(cluster) => {
             let reason = format!(
@@ -91,12 +104,8 @@ pub async fn execute(
                     .unwrap_or("no reason given")
             );
             report.state = Some(cluster.state);
-            (ExitCode::from(EXIT_FAILED), Some(reason))
+            ui.document(&*report)?;
+            Err(Error::Failed(reason))
         }
-    };
-    if let Some(reason) = reason {
-        ui.note(&reason)?;
     }
-    ui.document(&*report)?;
-    Ok(code)
 }

@@ -32,7 +32,7 @@ pub fn show(ui: &mut Ui<'_>, report: &HistoryReport<'_>) -> Result<()> {
     if report.runs.is_empty() {
         return ui.say(&format!(
             "No '{}' clusters created since {} ({place}).",
-            report.cluster_name,
+            display_text(report.cluster_name),
             super::time(report.since)
         ));
     }
@@ -70,7 +70,7 @@ pub fn show(ui: &mut Ui<'_>, report: &HistoryReport<'_>) -> Result<()> {
     }
     ui.say(&format!(
         "'{}' clusters created since {} ({place}), newest first:",
-        report.cluster_name,
+        display_text(report.cluster_name),
         super::time(report.since)
     ))?;
     ui.table(&table)?;

@@ -20,7 +20,7 @@ pub fn plan(ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
     let request = report.request;
     ui.say(&format!(
         "Launch cluster '{}' in {} ({}, {})",
-        report.cluster_name,
+        display_text(report.cluster_name),
         report.environment,
         super::account(report.account, report.assumed_role),
         report.region
@@ -94,7 +94,8 @@ pub fn plan(ui: &mut Ui<'_>, report: &LaunchReport<'_>) -> Result<()> {
         })
         .collect();
     facts.add_row(["tags", &tags.join(", ")]);
-    ui.say(&facts.text())?;
+    // Label-value lines: every value in them was shown with display_text.
+    ui.block(&facts.text())?;
     let mut checks = table(["CHECK", "RESULT", "DETAIL"]);
     for check in report.checks {
         let outcome = match check.outcome {
@@ -361,11 +362,7 @@ mod tests {
 
     fn render(f: impl FnOnce(&mut Ui<'_>) -> Result<()>) -> String {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let mut ui = Ui {
-            out: &mut out,
-            err: &mut err,
-            format: OutputFormat::Table,
-        };
+        let mut ui = Ui::new(&mut out, &mut err, OutputFormat::Table);
         f(&mut ui).unwrap();
         String::from_utf8(out).unwrap() + &String::from_utf8(err).unwrap()
     }

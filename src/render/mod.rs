@@ -13,30 +13,14 @@ pub mod status;
 pub mod stop;
 
 use chrono::{DateTime, Utc};
-use comfy_table::{ContentArrangement, Table, presets};
 
 use crate::aws::credentials::AssumedRole;
 pub use crate::output::{Ui, Watched, write_document};
-pub use crate::text::{SharedWriter, count, display_text, escape, shell_word, time};
+pub use crate::text::{SharedWriter, Table, count, display_text, escape, shell_word, time};
 
-/// Below this many columns a terminal's reported width is not believed (a pty that
-/// reports 0 would squeeze every column to one character): the table keeps its width.
-const MIN_BELIEVABLE_WIDTH: u16 = 40;
-
-/// A table with a header row, wrapped to the terminal's width when there is a terminal
-/// that reports a believable one.
+/// A table with a header row (see [`Table`]: every cell is shown escaped before layout).
 pub fn table<const N: usize>(header: [&str; N]) -> Table {
-    let mut table = Table::new();
-    table.load_preset(presets::NOTHING).set_header(header);
-    match table.width() {
-        Some(width) if width >= MIN_BELIEVABLE_WIDTH => {
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-        }
-        _ => {
-            table.set_content_arrangement(ContentArrangement::Disabled);
-        }
-    }
-    table
+    Table::new(header)
 }
 
 /// A compact age such as `3d 4h`, `2h 13m`, `5m 2s` or `40s`.

@@ -3,13 +3,11 @@
 
 use std::path::Path;
 
-use comfy_table::Table;
-
 use crate::aws::credentials::AssumedRole;
 use crate::aws::dynamodb::{self, Item};
 use crate::aws::{Aws, Identity};
 use crate::error::Result;
-use crate::render::{self, Ui, display_text};
+use crate::render::{self, Table, Ui, display_text};
 use crate::row::archive::{Entry, Outcome};
 use crate::row::clear::{CLEARING_MEANS, ClearDecision};
 use crate::row::restore::Target;
@@ -263,11 +261,7 @@ mod tests {
 
     fn shown(f: impl FnOnce(&mut Ui<'_>) -> Result<()>) -> String {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let mut ui = Ui {
-            out: &mut out,
-            err: &mut err,
-            format: OutputFormat::Table,
-        };
+        let mut ui = Ui::new(&mut out, &mut err, OutputFormat::Table);
         f(&mut ui).unwrap();
         String::from_utf8(out).unwrap()
     }

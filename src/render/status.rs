@@ -91,12 +91,12 @@ pub fn environment(
     if report.clusters.is_empty() {
         ui.say(&format!(
             "No active '{}' clusters ({place}).",
-            report.cluster_name
+            display_text(report.cluster_name)
         ))?;
     } else {
         ui.say(&format!(
             "Active '{}' clusters ({place}):",
-            report.cluster_name
+            display_text(report.cluster_name)
         ))?;
         let mut table = table(["ID", "STATE", "AGE", "CORRELATION_ID", "ROW"]);
         for c in &report.clusters {

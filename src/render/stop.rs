@@ -255,6 +255,33 @@ pub fn wait_note(waiting: usize, timeout_secs: u64) -> String {
     )
 }
 
+/// What a stop that left a target running failed at: the error it ends with (exit 1,
+/// and the `error` of its JSON document beside the results); None when every target
+/// was terminated (or, after `--wait`, is gone).
+pub fn failure(results: &[StopResult], timed_out: &[String]) -> Option<String> {
+    let not: Vec<&str> = results
+        .iter()
+        .filter(|r| !r.outcome.is_ok())
+        .map(|r| r.id.as_str())
+        .collect();
+    let mut parts = Vec::new();
+    if !not.is_empty() {
+        parts.push(format!(
+            "{} not terminated: {}",
+            clusters(not.len()),
+            not.join(", ")
+        ));
+    }
+    if !timed_out.is_empty() {
+        parts.push(format!(
+            "{} still not terminated when --wait timed out: {}",
+            clusters(timed_out.len()),
+            timed_out.join(", ")
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 /// The note printed when `--wait` ran out of time.
 pub fn timeout_note(timeout_secs: u64, still: &[String]) -> String {
     format!(
@@ -326,6 +353,20 @@ mod tests {
         assert_eq!(
             wait_note(1, 60),
             "waiting up to 60s for 1 cluster to terminate"
+        );
+    }
+
+    #[test]
+    fn a_target_left_running_is_the_failure_and_none_is_success() {
+        let ok = result("j-1", StopOutcome::Terminating, None);
+        let skipped = result("j-2", StopOutcome::ProtectedSkipped, None);
+        let failed = result("j-3", StopOutcome::Failed, None);
+        assert_eq!(failure(std::slice::from_ref(&ok), &[]), None);
+        assert_eq!(
+            failure(&[ok, skipped, failed], &["j-1".to_owned()]).as_deref(),
+            Some(
+                "2 clusters not terminated: j-2, j-3; 1 cluster still not terminated when --wait timed out: j-1"
+            )
         );
     }
 
@@ -403,11 +444,7 @@ mod tests {
             dry_run: false,
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let mut ui = Ui {
-            out: &mut out,
-            err: &mut err,
-            format: crate::cli::OutputFormat::Table,
-        };
+        let mut ui = Ui::new(&mut out, &mut err, crate::cli::OutputFormat::Table);
         plan(&mut ui, &scope, &stop_plan).unwrap();
         let shown = String::from_utf8(out).unwrap();
         assert!(

@@ -171,10 +171,12 @@ pub async fn execute(
         &Record::clear(&entry_id, Utc::now(), &origin, key, item),
     )
     .map_err(|e| {
-        Error::refused(
-            format!("{e}; nothing was deleted"),
-            Some("pass --archive PATH naming a file that can be written".into()),
-        )
+        let hint = "pass --archive PATH naming a file that can be written";
+        match e {
+            // The path names something no archive can be (a FIFO, a device): exit 2.
+            Error::Usage { .. } => Error::usage_hint(format!("{e}; nothing was deleted"), hint),
+            e => Error::refused(format!("{e}; nothing was deleted"), Some(hint.into())),
+        }
     })?;
 
     let deleted = dynamodb::delete_if_unchanged(aws, table, key, item)

@@ -75,7 +75,7 @@ pub(super) fn is_present(path: &Path) -> bool {
 pub(super) fn read(path: &Path) -> Result<String> {
     let config_error = |message: String| Error::Config {
         path: path.to_path_buf(),
-        message,
+        message: crate::text::one_line(&message).into_owned(),
     };
     crate::local_file::read_text(path, MAX_CONFIG_BYTES).map_err(|err| match err {
         ReadError::NotFound => {
@@ -90,6 +90,8 @@ pub(super) fn read(path: &Path) -> Result<String> {
 /// The largest config file read (real ones are a few KB).
 const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
+/// A TOML error is laid out on several lines (the place, the file's line, a caret):
+/// the one error message printed as it is made (see `cyi::finish`).
 pub(super) fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
     toml::from_str(text).map_err(|err| Error::Config {
         path: path.to_path_buf(),

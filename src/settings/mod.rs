@@ -192,7 +192,8 @@ impl Settings {
         };
         let in_file = |field: &str, message: String| Error::Config {
             path: config_path.clone().unwrap_or_default(),
-            message: format!("env.{env_name}.{field} {message}"),
+            message: crate::text::one_line(&format!("env.{env_name}.{field} {message}"))
+                .into_owned(),
         };
 
         if let Some(region) = &global.region {

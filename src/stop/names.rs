@@ -4,6 +4,7 @@
 use regex_lite::Regex;
 
 use crate::error::{Error, Result};
+use crate::text::display_text;
 
 /// How cluster names are matched: the exact name unless a pattern is asked for.
 #[derive(Debug, Clone)]
@@ -53,10 +54,10 @@ impl NameMatch {
     /// The match in words, e.g. "named exactly 'cyi'".
     pub fn describe(&self) -> String {
         match self {
-            NameMatch::Exact(name) => format!("named exactly '{name}'"),
+            NameMatch::Exact(name) => format!("named exactly '{}'", display_text(name)),
             NameMatch::Pattern(re) => format!(
                 "whose name matches the pattern /{}/ (--name-regex, not anchored)",
-                re.as_str()
+                display_text(re.as_str())
             ),
         }
     }

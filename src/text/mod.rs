@@ -4,7 +4,11 @@
 //! crate, so domain and AWS modules can use it without depending on `render`.
 
 pub mod escape;
+mod table;
 
+pub use table::Table;
+
+use std::borrow::Cow;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -25,6 +29,18 @@ pub fn display_text(s: &str) -> String {
     } else {
         escape::escape(s).into_owned()
     }
+}
+
+/// A line of human output that stays one line: blank lines asked for in front of it
+/// are kept, and any newline after them (one that came with a value, as in a Status of
+/// `FAILED\nCleared row x`) is shown as `\n`, so no value can print a line of its own.
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    let body = text.trim_start_matches('\n');
+    if !body.contains('\n') {
+        return Cow::Borrowed(text);
+    }
+    let lead = &text[..text.len() - body.len()];
+    Cow::Owned(format!("{lead}{}", body.replace('\n', "\\n")))
 }
 
 /// A value quoted for a POSIX shell (by `shlex`), so a suggested command can be pasted
@@ -113,6 +129,18 @@ mod tests {
         assert_eq!(count(1_usize, "cluster", "clusters"), "1 cluster");
         assert_eq!(count(0_usize, "cluster", "clusters"), "0 clusters");
         assert_eq!(count(2_u64, "object", "objects"), "2 objects");
+    }
+
+    #[test]
+    fn a_line_stays_one_line_whatever_its_values_hold() {
+        assert!(matches!(one_line("plain"), Cow::Borrowed("plain")));
+        assert_eq!(one_line("\nSteps: none."), "\nSteps: none.");
+        assert_eq!(
+            one_line("Row x is FAILED\nCleared row x"),
+            "Row x is FAILED\\nCleared row x"
+        );
+        assert_eq!(one_line("\n\na\nb\n"), "\n\na\\nb\\n");
+        assert_eq!(one_line("a\tb"), "a\tb");
     }
 
     #[test]

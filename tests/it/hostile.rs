@@ -247,3 +247,65 @@ fn an_archive_or_config_file_that_is_a_fifo_is_refused_at_once() {
         "{stderr}"
     );
 }
+
+/// A write never hangs either (issue 15 follow-up): an archive path that is a FIFO with
+/// no reader is refused before the delete, at once, with exit 2 naming the path and
+/// what it is; the row is still there.
+#[test]
+fn an_archive_to_write_that_is_a_fifo_is_refused_and_nothing_is_deleted() {
+    let sandbox = Sandbox::start();
+    sandbox.create_table();
+    sandbox.put_row(&crate::support::rows::row("run-1", "CYI", "FAILED"));
+    let fifo_path = sandbox.home().join("clears.fifo");
+    fifo(&fifo_path);
+    let mut cmd = sandbox.cyi_piped();
+    cmd.args([
+        "clear-row",
+        "--correlation-id",
+        "run-1",
+        "--yes",
+        "--archive",
+    ])
+    .arg(&fifo_path);
+    let started = Instant::now();
+    let out = finish(cmd.spawn().unwrap(), Duration::from_secs(20));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(started.elapsed() < Duration::from_secs(10), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot write the archive {}: is a FIFO (named pipe), not a regular file",
+            fifo_path.display()
+        )) && stderr.contains("nothing was deleted"),
+        "{stderr}"
+    );
+    assert!(sandbox.get_row("run-1", "CYI").is_some());
+    assert_eq!(sandbox.count_of(&["DeleteItem"]), 0);
+
+    // With --output json: one document, the plan with the refusal in it.
+    let mut cmd = sandbox.cyi_piped();
+    cmd.args([
+        "clear-row",
+        "--correlation-id",
+        "run-1",
+        "--yes",
+        "--output",
+        "json",
+    ])
+    .arg("--archive")
+    .arg(&fifo_path);
+    let out = finish(cmd.spawn().unwrap(), Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["correlation_id"], "run-1", "{doc}");
+    assert_eq!(doc["deleted"], false, "{doc}");
+    assert_eq!(doc["error"]["code"], "usage", "{doc}");
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is a FIFO (named pipe)"),
+        "{doc}"
+    );
+    assert!(sandbox.get_row("run-1", "CYI").is_some());
+}

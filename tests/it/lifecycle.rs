@@ -87,6 +87,16 @@ fn start_wait_fails_with_the_reason_when_the_cluster_ends_with_errors() {
     let (_sandbox, run, _) = start_and_wait(&life, "3");
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(run.json()["state"], "TERMINATED_WITH_ERRORS");
+    // The one document carries the failure too, for a script reading only stdout.
+    assert_eq!(run.json()["error"]["code"], "failed", "{}", run.stdout);
+    assert!(
+        run.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("BOOTSTRAP_FAILURE"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stderr.contains("TERMINATED_WITH_ERRORS")
             && run.stderr.contains("BOOTSTRAP_FAILURE")
@@ -106,6 +116,15 @@ fn start_wait_gives_up_after_its_timeout_on_a_cluster_that_keeps_starting() {
         "{}",
         run.stderr
     );
+    // One document: the launched cluster, and the timeout as its error.
+    let doc = run.json();
+    assert!(
+        doc["cluster_id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("j-")),
+        "{doc}"
+    );
+    assert_eq!(doc["error"]["code"], "failed", "{doc}");
     assert!(took < Duration::from_secs(20), "took {took:?}");
     // It was launched, and left alone: a timeout does not terminate anything.
     assert!(sandbox.calls_of("TerminateJobFlows").is_empty());

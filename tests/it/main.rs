@@ -20,6 +20,7 @@ mod faults;
 mod history;
 mod hostile;
 mod iam_policy;
+mod layout;
 mod lifecycle;
 mod logs;
 mod mfa_chain;

@@ -251,8 +251,18 @@ fn no_input_data_is_refused_and_empty_backfill_days_are_listed() {
         "{}",
         out.stderr
     );
+    // One document: the plan, carrying the refusal that followed it.
     let doc = out.json();
     assert_eq!(doc["backfill_days"], 3);
+    assert_eq!(doc["error"]["code"], "refused", "{doc}");
+    assert_eq!(doc["error"]["exit_code"], 1, "{doc}");
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no objects under s3://cyi-input/cyi/2021-03-31/"),
+        "{doc}"
+    );
     let backfill = doc["checks"]
         .as_array()
         .unwrap()

@@ -126,6 +126,8 @@ fn a_run_with_no_row_and_no_cluster_says_how_to_start_and_exits_1() {
     assert_eq!(doc["row"], Value::Null);
     assert_eq!(doc["cluster"], Value::Null);
     assert_eq!(doc["next"]["action"], "start");
+    // The failure is in the one document too.
+    assert_eq!(doc["error"]["code"], "failed", "{doc}");
     assert!(sandbox.calls_of("ListSteps").is_empty());
     // A person still reads how such a run starts.
     let out = sandbox

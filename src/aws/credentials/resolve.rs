@@ -58,7 +58,7 @@ pub async fn chain_credentials(
     let mut from = 0;
     let mut current = None;
     for (index, key) in keys.iter().enumerate().rev() {
-        if let Some(session) = fresh(&sessions, cache_dir.as_deref(), key, now) {
+        if let Some(session) = fresh(&sessions, cache_dir.as_deref(), key, now)? {
             from = index + 1;
             current = Some(session);
             break;
@@ -92,13 +92,16 @@ fn fresh(
     cache_dir: Option<&Path>,
     key: &str,
     now: DateTime<Utc>,
-) -> Option<Session> {
+) -> Result<Option<Session>> {
     if let Some(session) = sessions.get(key)
         && session.expiration - now >= EXPIRY_WINDOW
     {
-        return Some(session.clone());
+        return Ok(Some(session.clone()));
     }
-    session_cache::read(cache_dir?, key, now)
+    match cache_dir {
+        Some(dir) => session_cache::read(dir, key, now),
+        None => Ok(None),
+    }
 }
 
 fn store(dir: &Path, key: &str, session: &Session) {
@@ -107,10 +110,10 @@ fn store(dir: &Path, key: &str, session: &Session) {
         let _ = writeln!(
             std::io::stderr(),
             "warning: {}",
-            crate::text::escape::escape(&format!(
+            crate::text::one_line(&crate::text::escape::escape(&format!(
                 "cannot write the session cache in {}: {err}",
                 dir.display()
-            ))
+            )))
         );
     }
 }

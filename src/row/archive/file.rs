@@ -71,12 +71,26 @@ pub fn append(path: &Path, record: &Record) -> Result<()> {
     let mut line = serde_json::to_string(record)
         .map_err(|e| Error::Failed(format!("cannot encode an archive record: {e}")))?;
     line.push('\n');
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .read(true)
-        .append(true)
-        .open(path)
-        .map_err(place)?;
+    // Through local_file: a FIFO, socket or device at the path is refused (exit 2,
+    // naming what it is) instead of blocking or swallowing the record.
+    let mut file = crate::local_file::open_for_write(
+        path,
+        std::fs::OpenOptions::new()
+            .create(true)
+            .read(true)
+            .append(true),
+    )
+    .map_err(|e| match e {
+        ReadError::Io(e) => place(e),
+        // A folder stays what it always was: a write that failed (exit 1).
+        ReadError::Directory => place(std::io::Error::from_raw_os_error(
+            rustix::io::Errno::ISDIR.raw_os_error(),
+        )),
+        other => Error::usage(format!(
+            "cannot write the archive {}: {other}",
+            path.display()
+        )),
+    })?;
     // Where the file system has no locks (some network mounts) the record is still
     // written on a line of its own; only the clean-up of a failed write needs the lock.
     let locked = file.lock().is_ok();
@@ -246,6 +260,27 @@ mod tests {
         assert!(read(&dir.path().join("absent")).unwrap().entries.is_empty());
         // A directory where the file should be cannot be appended to.
         assert!(append(dir.path(), &Record::outcome("1", at(1), true, None)).is_err());
+    }
+
+    #[test]
+    fn a_fifo_or_device_is_refused_as_usage_naming_what_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("archive.jsonl");
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::Mode::RUSR | rustix::fs::Mode::WUSR,
+        )
+        .unwrap();
+        let err = append(&fifo, &clear("1", "a")).unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::EXIT_USAGE);
+        assert!(
+            err.to_string()
+                .contains(&format!("{}: is a FIFO", fifo.display())),
+            "{err}"
+        );
+        let err = append(Path::new("/dev/null"), &clear("1", "a")).unwrap_err();
+        assert!(err.to_string().contains("a character device"), "{err}");
     }
 
     #[test]
