@@ -144,6 +144,21 @@ pub fn open_for_write(
     Ok(file)
 }
 
+/// Whether `path` could be opened by [`open_for_write`], asked before a plan is shown so
+/// that no one confirms a change that cannot be recorded: nothing there yet, or a
+/// regular file. The open itself checks again, on its descriptor.
+pub fn check_writable(path: &Path) -> Result<(), ReadError> {
+    match std::fs::metadata(path) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(err) => Err(ReadError::Io(err)),
+        Ok(meta) if meta.is_file() => Ok(()),
+        Ok(meta) if meta.is_dir() => Err(ReadError::Directory),
+        Ok(meta) => Err(ReadError::NotWritable {
+            what: special_kind(&meta),
+        }),
+    }
+}
+
 /// What a file that is not a regular file or folder is, as an error names it.
 fn special_kind(meta: &std::fs::Metadata) -> &'static str {
     #[cfg(unix)]

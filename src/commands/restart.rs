@@ -35,7 +35,9 @@ pub async fn run(
 ) -> Result<ExitCode> {
     let correlation_id = args.correlation_id.as_str();
     let archive_path = if args.fresh {
-        Some(archive::resolve(args.archive.as_deref())?)
+        let path = archive::resolve(args.archive.as_deref())?;
+        archive::check_place(&path)?;
+        Some(path)
     } else {
         None
     };

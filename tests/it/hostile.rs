@@ -258,6 +258,7 @@ fn an_archive_to_write_that_is_a_fifo_is_refused_and_nothing_is_deleted() {
     sandbox.put_row(&crate::support::rows::row("run-1", "CYI", "FAILED"));
     let fifo_path = sandbox.home().join("clears.fifo");
     fifo(&fifo_path);
+    sandbox.clear_calls();
     let mut cmd = sandbox.cyi_piped();
     cmd.args([
         "clear-row",
@@ -276,13 +277,46 @@ fn an_archive_to_write_that_is_a_fifo_is_refused_and_nothing_is_deleted() {
         stderr.contains(&format!(
             "cannot write the archive {}: is a FIFO (named pipe), not a regular file",
             fifo_path.display()
-        )) && stderr.contains("nothing was deleted"),
+        )),
         "{stderr}"
     );
+    // Refused before the plan: nothing read, nothing shown, nobody asked to confirm a
+    // clear that could not be archived.
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!stderr.contains("Clear "), "{stderr}");
+    assert_eq!(sandbox.count_of(&["GetItem", "DeleteItem"]), 0);
     assert!(sandbox.get_row("run-1", "CYI").is_some());
-    assert_eq!(sandbox.count_of(&["DeleteItem"]), 0);
+    sandbox.clear_calls();
 
-    // With --output json: one document, the plan with the refusal in it.
+    // restart --fresh clears through the same archive: refused before anything too.
+    let mut cmd = sandbox.cyi_piped();
+    cmd.args([
+        "restart",
+        "--correlation-id",
+        "run-1",
+        "--fresh",
+        "--yes",
+        "--archive",
+    ])
+    .arg(&fifo_path);
+    let out = finish(cmd.spawn().unwrap(), Duration::from_secs(20));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        sandbox.count_of(&["GetItem", "DeleteItem", "RunJobFlow"]),
+        0
+    );
+    assert!(sandbox.get_row("run-1", "CYI").is_some());
+
+    // With --output json: one document, the error.
     let mut cmd = sandbox.cyi_piped();
     cmd.args([
         "clear-row",
@@ -297,8 +331,6 @@ fn an_archive_to_write_that_is_a_fifo_is_refused_and_nothing_is_deleted() {
     let out = finish(cmd.spawn().unwrap(), Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(2));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(doc["correlation_id"], "run-1", "{doc}");
-    assert_eq!(doc["deleted"], false, "{doc}");
     assert_eq!(doc["error"]["code"], "usage", "{doc}");
     assert!(
         doc["error"]["message"]

@@ -63,6 +63,29 @@ pub fn restore_command(entry_id: &str, archive: &Path) -> String {
 /// own (a newline first if the file ends in a torn line), synced to disk, then read
 /// back and parsed. A failed write is cut back off the file, so no partial record of
 /// this call is left behind. Concurrent `cyi` runs take turns through a file lock.
+/// Checked before a clear's plan is shown: the archive can take a record (nothing there
+/// yet, or a regular file). A FIFO, socket or device is refused as [`append`] would
+/// refuse it, before anyone is asked to confirm.
+pub fn check_place(path: &Path) -> Result<()> {
+    crate::local_file::check_writable(path).map_err(|e| unwritable(path, e))
+}
+
+/// Why a record cannot go to `path`: a FIFO, socket or device is a usage error (exit
+/// 2, naming what it is); a folder stays what it always was, a write that failed.
+fn unwritable(path: &Path, e: ReadError) -> Error {
+    let place = |e| Error::io(format!("cannot write the archive {}", path.display()), e);
+    match e {
+        ReadError::Io(e) => place(e),
+        ReadError::Directory => place(std::io::Error::from_raw_os_error(
+            rustix::io::Errno::ISDIR.raw_os_error(),
+        )),
+        other => Error::usage(format!(
+            "cannot write the archive {}: {other}",
+            path.display()
+        )),
+    }
+}
+
 pub fn append(path: &Path, record: &Record) -> Result<()> {
     let place = |e| Error::io(format!("cannot write the archive {}", path.display()), e);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -80,17 +103,7 @@ pub fn append(path: &Path, record: &Record) -> Result<()> {
             .read(true)
             .append(true),
     )
-    .map_err(|e| match e {
-        ReadError::Io(e) => place(e),
-        // A folder stays what it always was: a write that failed (exit 1).
-        ReadError::Directory => place(std::io::Error::from_raw_os_error(
-            rustix::io::Errno::ISDIR.raw_os_error(),
-        )),
-        other => Error::usage(format!(
-            "cannot write the archive {}: {other}",
-            path.display()
-        )),
-    })?;
+    .map_err(|e| unwritable(path, e))?;
     // Where the file system has no locks (some network mounts) the record is still
     // written on a line of its own; only the clean-up of a failed write needs the lock.
     let locked = file.lock().is_ok();
@@ -281,6 +294,17 @@ mod tests {
         );
         let err = append(Path::new("/dev/null"), &clear("1", "a")).unwrap_err();
         assert!(err.to_string().contains("a character device"), "{err}");
+        // The check before a plan refuses the same places the same way...
+        let err = check_place(&fifo).unwrap_err();
+        assert_eq!(err.exit_code(), crate::error::EXIT_USAGE);
+        assert!(err.to_string().contains("is a FIFO"), "{err}");
+        assert!(check_place(Path::new("/dev/null")).is_err());
+        assert!(check_place(dir.path()).is_err());
+        // ...and lets through a regular file or a file yet to be made.
+        let file = dir.path().join("kept.jsonl");
+        check_place(&file).unwrap();
+        std::fs::write(&file, "").unwrap();
+        check_place(&file).unwrap();
     }
 
     #[test]

@@ -23,7 +23,9 @@ use serde_json::Value;
 
 use crate::aws::dynamodb::{self, Item};
 
-pub use file::{FILE_NAME, append, default_path, read, resolve, resolve_with, restore_command};
+pub use file::{
+    FILE_NAME, append, check_place, default_path, read, resolve, resolve_with, restore_command,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
