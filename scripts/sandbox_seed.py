@@ -12,7 +12,9 @@ tests/it/support/moto_harness.py).
   "today", so a fixed "today" gives the same world (ids, dates, expiries) on any day.
 - EMR: clusters of several products, CYI ones among them (one running a job); the
   failed run's cluster has steps and a LogUri, with its failed step's stderr.gz in
-  s3://sandbox-cyi-logs/ at EMR's path (what `cyi logs` reads).
+  s3://sandbox-cyi-logs/ at EMR's path (what `cyi logs` reads); that step answers
+  FAILED with EMR's FailureDetails (the harness's EMR behaviour layer, as moto never
+  fails a step).
 
 As a script it seeds a running server and writes the `sandbox` environment:
   python3 scripts/sandbox_seed.py --endpoint URL --fixtures DIR --config-file PATH [--today YYYY-MM-DD]
@@ -24,6 +26,7 @@ import gzip
 import json
 import pathlib
 import secrets
+import urllib.request
 
 import boto3
 
@@ -112,6 +115,27 @@ def seed_step_log(s3, emr, cluster, day):
     ]
     key = f"emr/cyi/{cluster}/steps/{step}/stderr.gz"
     s3.put_object(Bucket=LOG_BUCKET, Key=key, Body=gzip.compress(("\n".join(lines) + "\n").encode()))
+    return f"s3://{LOG_BUCKET}/{key}", lines[-2]
+
+
+def fail_step(endpoint, cluster, step, log_file, message):
+    """moto never fails a step: the harness in front of it (tests/it/support/
+    moto_harness.py, which every user of this seed runs) is told to show `step` of
+    `cluster` FAILED with the FailureDetails EMR would give, as ListSteps and DescribeStep
+    answer it."""
+    # The step before it completed; those after it were cancelled when it failed.
+    script = {"steps": [
+        {"cluster": cluster, "step": STEPS[0], "state": "COMPLETED"},
+        {
+            "cluster": cluster,
+            "step": step,
+            "state": "FAILED",
+            "FailureDetails": {"Reason": "Unknown Error.", "Message": message, "LogFile": log_file},
+        },
+        *({"cluster": cluster, "step": later, "state": "CANCELLED"} for later in STEPS[STEPS.index(step) + 1:]),
+    ]}
+    request = urllib.request.Request(f"{endpoint}/_harness/emr", data=json.dumps(script).encode(), method="POST")
+    urllib.request.urlopen(request).read()
 
 
 def run_id(day):
@@ -141,7 +165,8 @@ def seed(endpoint, fixtures, today):
     launch(emr, "aws-ucfs-claimant")
     steps = [{"Name": n, "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["true"]}} for n in STEPS]
     old = launch(emr, "cyi", {"Correlation_Id": run_id(failed), "export_date": str(failed)}, LogUri=LOG_URI, Steps=steps)
-    seed_step_log(s3, emr, old, failed)
+    log_file, message = seed_step_log(s3, emr, old, failed)
+    fail_step(endpoint, old, "run-cyi", log_file, message)
     emr.terminate_job_flows(JobFlowIds=[old])
     # So `cyi restart` of the failed run finds its day's input.
     put_input(s3, INPUT_BUCKET, failed, [900])

@@ -51,7 +51,7 @@ pub async fn run(
         .as_ref()
         .map_or(settings.data_product.as_str(), |d| d.as_str());
     let archive_path = archive::resolve(args.archive.as_deref())?;
-    archive::check_place(&archive_path)?;
+    archive::check_place(&archive_path, "nothing was deleted")?;
     let identity = aws
         .check_account(settings.expected_account.as_deref(), &settings.env_name)
         .await?

@@ -36,7 +36,7 @@ pub async fn run(
     let correlation_id = args.correlation_id.as_str();
     let archive_path = if args.fresh {
         let path = archive::resolve(args.archive.as_deref())?;
-        archive::check_place(&path)?;
+        archive::check_place(&path, "nothing was cleared or launched")?;
         Some(path)
     } else {
         None

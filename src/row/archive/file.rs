@@ -65,9 +65,15 @@ pub fn restore_command(entry_id: &str, archive: &Path) -> String {
 /// this call is left behind. Concurrent `cyi` runs take turns through a file lock.
 /// Checked before a clear's plan is shown: the archive can take a record (nothing there
 /// yet, or a regular file). A FIFO, socket or device is refused as [`append`] would
-/// refuse it, before anyone is asked to confirm.
-pub fn check_place(path: &Path) -> Result<()> {
-    crate::local_file::check_writable(path).map_err(|e| unwritable(path, e))
+/// refuse it, before anyone is asked to confirm; `outcome` says what was left undone.
+pub fn check_place(path: &Path, outcome: &str) -> Result<()> {
+    crate::local_file::check_writable(path).map_err(|e| match unwritable(path, e) {
+        Error::Usage { message, hint } => Error::Usage {
+            message: format!("{message}; {outcome}"),
+            hint,
+        },
+        other => other.with_outcome(outcome, None),
+    })
 }
 
 /// Why a record cannot go to `path`: a FIFO, socket or device is a usage error (exit
@@ -295,16 +301,17 @@ mod tests {
         let err = append(Path::new("/dev/null"), &clear("1", "a")).unwrap_err();
         assert!(err.to_string().contains("a character device"), "{err}");
         // The check before a plan refuses the same places the same way...
-        let err = check_place(&fifo).unwrap_err();
+        let err = check_place(&fifo, "nothing was deleted").unwrap_err();
         assert_eq!(err.exit_code(), crate::error::EXIT_USAGE);
         assert!(err.to_string().contains("is a FIFO"), "{err}");
-        assert!(check_place(Path::new("/dev/null")).is_err());
-        assert!(check_place(dir.path()).is_err());
+        assert!(err.to_string().ends_with("; nothing was deleted"), "{err}");
+        assert!(check_place(Path::new("/dev/null"), "x").is_err());
+        assert!(check_place(dir.path(), "x").is_err());
         // ...and lets through a regular file or a file yet to be made.
         let file = dir.path().join("kept.jsonl");
-        check_place(&file).unwrap();
+        check_place(&file, "x").unwrap();
         std::fs::write(&file, "").unwrap();
-        check_place(&file).unwrap();
+        check_place(&file, "x").unwrap();
     }
 
     #[test]
