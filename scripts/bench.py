@@ -499,8 +499,8 @@ def render(r, runs, cyi):
               "pipelined: the ListClusters pages follow one another (each needs the previous marker), each page's "
               "DescribeClusters start as soon as it arrives, the one GetCallerIdentity (the account check, named "
               "in the plan) runs alongside the first page, and the TerminateJobFlows batches are sent together. "
-              "At most 32 EMR calls are in flight, halved each time EMR throttles and grown back by one per "
-              "answer (src/aws/limit.rs).",
+              "At most 16 EMR calls are in flight at first, growing to 32, halved each time EMR throttles and grown back by one per full window of "
+              "answers (src/aws/limit.rs).",
               "- start-cluster lists the active clusters twice: once for the plan's check, and once more under "
               "the launch lock, just before RunJobFlow, so two operators cannot both launch the same run.",
               "- Scale: from 50 to 1000 active clusters the pages grow 20× while the wall time grows "

@@ -1,6 +1,8 @@
 //! How many calls to one service are in flight at once: at most [`MAX_IN_FLIGHT`], halved
-//! each time the service throttles, and grown back by one for each call answered
-//! without throttling. The SDK still retries a throttled call with backoff; the limit
+//! each time the service throttles, and grown back by one for each full window of calls
+//! answered without throttling (additive increase, multiplicative decrease: grown back
+//! by one per answer, the window would be full again before the service had recovered,
+//! and the SDK's retry quota would run out in a throttling storm). The SDK still retries a throttled call with backoff; the limit
 //! keeps the calls behind it from making the throttling worse (200 DescribeClusters
 //! must not become a throttling storm).
 //!
@@ -17,10 +19,15 @@ use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryA
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use tokio::sync::Notify;
 
-/// The most calls to one service in flight at once: enough to hide a 50–150 ms round
-/// trip behind one another and to send the 20 TerminateJobFlows batches of a 200-cluster
-/// stop in one round trip, few enough to stay under the services' rate limits (and
-/// halved at the first throttle).
+/// How many calls to one service a run starts with in flight at once: enough to hide a
+/// 50–150 ms round trip behind one another, few enough not to set off a service's rate
+/// limit at the first burst.
+pub const START_IN_FLIGHT: usize = 16;
+
+/// The most, once that many calls have been answered without throttling: the window
+/// grows by one per full window answered, so the 200 DescribeClusters of a 200-cluster
+/// stop have grown it past 20 by the time its 20 TerminateJobFlows batches go, which
+/// then go in one round trip. Halved at each throttle.
 pub const MAX_IN_FLIGHT: usize = 32;
 
 /// The pure part: the current limit and the calls in flight.
@@ -29,15 +36,24 @@ pub struct Window {
     limit: usize,
     max: usize,
     in_flight: usize,
+    /// Answers without throttling since the limit last changed.
+    calm: usize,
 }
 
 impl Window {
+    /// A window that starts at its maximum.
     pub fn new(max: usize) -> Window {
+        Window::starting(max, max)
+    }
+
+    /// A window that starts at `start` and may grow to `max`.
+    pub fn starting(start: usize, max: usize) -> Window {
         let max = max.max(1);
         Window {
-            limit: max,
+            limit: start.clamp(1, max),
             max,
             in_flight: 0,
+            calm: 0,
         }
     }
 
@@ -63,11 +79,17 @@ impl Window {
     /// The service throttled: half as many calls from now on (never fewer than one).
     pub fn throttled(&mut self) {
         self.limit = (self.limit / 2).max(1);
+        self.calm = 0;
     }
 
-    /// A call was answered without throttling: one more place, up to the maximum.
+    /// A call was answered without throttling: once a whole window of them has been,
+    /// one more place, up to the maximum.
     pub fn answered(&mut self) {
-        self.limit = (self.limit + 1).min(self.max);
+        self.calm += 1;
+        if self.calm >= self.limit && self.limit < self.max {
+            self.limit += 1;
+            self.calm = 0;
+        }
     }
 }
 
@@ -80,7 +102,10 @@ pub struct Limiter {
 
 impl Default for Limiter {
     fn default() -> Self {
-        Limiter::new(MAX_IN_FLIGHT)
+        Limiter {
+            window: Mutex::new(Window::starting(START_IN_FLIGHT, MAX_IN_FLIGHT)),
+            freed: Notify::new(),
+        }
     }
 }
 
@@ -202,14 +227,41 @@ mod tests {
             w.throttled();
         }
         assert_eq!(w.limit(), 1, "never below one call");
-        for _ in 0..5 {
+        // One more place per full window answered: 1 answer at 1, then 2 at 2, 3 at 3.
+        for _ in 0..(1 + 2 + 3) {
             w.answered();
         }
-        assert_eq!(w.limit(), 6);
-        for _ in 0..100 {
+        assert_eq!(w.limit(), 4);
+        for _ in 0..3 {
+            w.answered();
+        }
+        assert_eq!(w.limit(), 4, "not before a whole window of 4");
+        w.answered();
+        assert_eq!(w.limit(), 5);
+        w.throttled();
+        assert_eq!(w.limit(), 2);
+        w.answered();
+        assert_eq!(w.limit(), 2, "a throttle starts the count again");
+        for _ in 0..1000 {
             w.answered();
         }
         assert_eq!(w.limit(), 16, "never above the maximum");
+    }
+
+    #[test]
+    fn a_runs_window_starts_at_16_and_grows_to_32_without_throttling() {
+        let mut w = Window::starting(START_IN_FLIGHT, MAX_IN_FLIGHT);
+        assert_eq!(w.limit(), 16);
+        // 16 + 17 + 18 + 19 answers: four more places, as a 200-cluster stop's
+        // describes give before its batches go.
+        for _ in 0..(16 + 17 + 18 + 19) {
+            w.answered();
+        }
+        assert_eq!(w.limit(), 20);
+        for _ in 0..10_000 {
+            w.answered();
+        }
+        assert_eq!(w.limit(), 32);
     }
 
     #[test]
