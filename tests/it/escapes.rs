@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::support::Sandbox;
+use crate::support::raw_controls;
 use crate::support::reliability::record_figure;
 use crate::support::rows::{Item, n, s};
 use crate::support::start::{EXPORT_DATE, INPUT_BUCKET, fixture, world};
@@ -15,19 +16,6 @@ const CLIPBOARD: &str = "\u{1b}]52;c;cm0gLXJmIH4=\u{7}";
 const CSI_NAME: &str = "cyi\u{9b}2J";
 const BIDI: &str = "log\u{202e}txt.exe";
 const ATTRIBUTE: &str = "Note\u{1b}]0;owned\u{7}";
-
-/// The characters a terminal acts on: C0 controls but newline and tab, DEL, C1
-/// controls, and the bidirectional overrides and isolates.
-fn raw_controls(text: &str) -> Vec<char> {
-    text.chars()
-        .filter(|c| match c {
-            '\n' | '\t' => false,
-            c if c.is_control() => true,
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
-            _ => false,
-        })
-        .collect()
-}
 
 struct Scan {
     runs: usize,

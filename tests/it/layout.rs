@@ -5,6 +5,7 @@
 //! errors.
 
 use crate::support::Sandbox;
+use crate::support::raw_controls;
 use crate::support::rows::{Item, n, s};
 
 /// ESC and a one-byte CSI, a right-to-left override, then a newline and a tab that
@@ -15,18 +16,6 @@ const HOSTILE_TOML: &str = "cyi\\u001b[31m\\u009b1m\\u202ex\\n  j-FAKE  TERMINAT
 /// A Status and a cluster name that would each print a line an operator trusts.
 const FORGED_STATUS: &str = "FAILED\nCleared row x";
 const FORGED_NAME: &str = "cyi\n  j-FAKE  terminating";
-
-/// The characters a terminal acts on (newline and tab are layout, checked apart).
-fn raw_controls(text: &str) -> Vec<char> {
-    text.chars()
-        .filter(|c| match c {
-            '\n' | '\t' => false,
-            c if c.is_control() => true,
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
-            _ => false,
-        })
-        .collect()
-}
 
 fn cyi(sandbox: &Sandbox, args: &[&str]) -> (String, String) {
     let out = sandbox.cyi().args(args).output().unwrap();

@@ -342,3 +342,16 @@ fn run(cmd: &mut StdCommand) {
 pub mod start;
 
 pub mod reliability;
+
+/// The characters a terminal acts on in `text`: C0 controls but newline and tab (layout,
+/// checked apart), DEL, C1 controls, and the bidirectional overrides and isolates.
+pub fn raw_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| match c {
+            '\n' | '\t' => false,
+            c if c.is_control() => true,
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
+            _ => false,
+        })
+        .collect()
+}
