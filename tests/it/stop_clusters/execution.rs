@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::{Sandbox, pty};
 
-use super::{document, is_protected, outcomes, protect, terminate_batches, text};
+use super::{assert_outcomes, document, is_protected, protect, terminate_batches, text};
 
 #[test]
 fn a_termination_protected_cluster_is_reported_and_left_running() {
@@ -22,14 +22,10 @@ fn a_termination_protected_cluster_is_reported_and_left_running() {
         .assert()
         .code(1);
     let doc = document(&out);
-    let mut got = outcomes(&doc);
-    got.sort();
-    let mut want = vec![
-        (plain.clone(), "terminating".to_owned()),
-        (guarded.clone(), "protected_skipped".to_owned()),
-    ];
-    want.sort();
-    assert_eq!(got, want);
+    assert_outcomes(
+        &doc,
+        &[(&plain, "terminating"), (&guarded, "protected_skipped")],
+    );
     let stderr = text(&out.get_output().stderr);
     assert!(
         stderr.contains(&format!("Termination protection is on for {guarded}")),
@@ -163,14 +159,10 @@ fn protection_turned_on_after_the_plan_fails_that_cluster_and_reports_the_rest_e
         .assert()
         .code(1);
     let doc = document(&out);
-    let mut got = outcomes(&doc);
-    got.sort();
-    let mut want = vec![
-        (first.clone(), "already_terminating".to_owned()),
-        (second.clone(), "failed".to_owned()),
-    ];
-    want.sort();
-    assert_eq!(got, want, "{doc}");
+    assert_outcomes(
+        &doc,
+        &[(&first, "already_terminating"), (&second, "failed")],
+    );
     assert_eq!(sandbox.cluster_state(&first), "TERMINATED");
     assert_eq!(sandbox.cluster_state(&second), "WAITING");
     let messages = text(&out.get_output().stderr);
@@ -244,14 +236,7 @@ fn a_batch_refused_for_a_cluster_protected_since_the_plan_is_resent_without_it()
         .assert()
         .code(1);
     let doc = document(&out);
-    let mut got = outcomes(&doc);
-    got.sort();
-    let mut want = vec![
-        (first.clone(), "terminating".to_owned()),
-        (second.clone(), "failed".to_owned()),
-    ];
-    want.sort();
-    assert_eq!(got, want, "{doc}");
+    assert_outcomes(&doc, &[(&first, "terminating"), (&second, "failed")]);
     assert_eq!(sandbox.cluster_state(&first), "TERMINATED");
     assert_eq!(sandbox.cluster_state(&second), "WAITING");
     let last = terminate_batches(&sandbox).pop().unwrap();

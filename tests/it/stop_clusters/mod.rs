@@ -65,6 +65,18 @@ fn document(out: &assert_cmd::assert::Assert) -> Value {
     serde_json::from_slice(&out.get_output().stdout).unwrap()
 }
 
+/// Asserts each cluster's outcome in a stop's JSON document, in any order.
+fn assert_outcomes(doc: &Value, want: &[(&str, &str)]) {
+    let mut got = outcomes(doc);
+    got.sort();
+    let mut want: Vec<(String, String)> = want
+        .iter()
+        .map(|(id, outcome)| ((*id).to_owned(), (*outcome).to_owned()))
+        .collect();
+    want.sort();
+    assert_eq!(got, want, "{doc}");
+}
+
 fn outcomes(doc: &Value) -> Vec<(String, String)> {
     doc["results"]
         .as_array()
