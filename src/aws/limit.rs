@@ -102,17 +102,18 @@ pub struct Limiter {
 
 impl Default for Limiter {
     fn default() -> Self {
-        Limiter {
-            window: Mutex::new(Window::starting(START_IN_FLIGHT, MAX_IN_FLIGHT)),
-            freed: Notify::new(),
-        }
+        Limiter::with(Window::starting(START_IN_FLIGHT, MAX_IN_FLIGHT))
     }
 }
 
 impl Limiter {
     pub fn new(max: usize) -> Limiter {
+        Limiter::with(Window::new(max))
+    }
+
+    fn with(window: Window) -> Limiter {
         Limiter {
-            window: Mutex::new(Window::new(max)),
+            window: Mutex::new(window),
             freed: Notify::new(),
         }
     }
